@@ -1,0 +1,304 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace FiftyOneCache.Engine.Cache;
+
+/// <summary>
+/// The crash-safe cache index: SQLite in WAL mode shared by every process using the cache. Totals are kept by
+/// triggers so that statistics never walk the table; pending rows reserve space for downloads in flight.
+/// </summary>
+public sealed class CacheIndex : IDisposable
+{
+    const int SchemaVersion = 1;
+    readonly SqliteConnection _db;
+    readonly object _gate = new();
+    readonly ConcurrentDictionary<string, long> _touches = new(StringComparer.Ordinal);
+
+    public CacheIndex(string dbPath)
+    {
+        DbPath = dbPath;
+        var existed = File.Exists(dbPath);
+        _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = dbPath, Pooling = false }.ToString());
+        _db.Open();
+        if (!existed) FilePermissions.OwnerOnlyFile(dbPath);
+        Exec("PRAGMA busy_timeout=60000;");
+        Exec("PRAGMA journal_mode=WAL;");
+        Exec("PRAGMA synchronous=NORMAL;");
+        Migrate();
+        WasCreated = !existed;
+    }
+
+    public string DbPath { get; }
+
+    /// <summary>True when this open created the index (first use, or the file was lost): rebuild from the files.</summary>
+    public bool WasCreated { get; }
+
+    void Migrate()
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction(deferred: false);
+            Exec("""
+                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS entries(
+                    path TEXT PRIMARY KEY,
+                    source TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    etag TEXT,
+                    checksum TEXT,
+                    last_access INTEGER NOT NULL,
+                    created INTEGER NOT NULL,
+                    state INTEGER NOT NULL DEFAULT 1
+                ) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS entries_lru ON entries(last_access) WHERE state = 1;
+                CREATE INDEX IF NOT EXISTS entries_pending ON entries(state) WHERE state = 0;
+                CREATE INDEX IF NOT EXISTS entries_source ON entries(source);
+                CREATE TABLE IF NOT EXISTS totals(id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL, bytes INTEGER NOT NULL);
+                INSERT OR IGNORE INTO totals(id, count, bytes) VALUES (1, 0, 0);
+                CREATE TRIGGER IF NOT EXISTS entries_ai AFTER INSERT ON entries BEGIN
+                    UPDATE totals SET count = count + 1, bytes = bytes + NEW.size WHERE id = 1; END;
+                CREATE TRIGGER IF NOT EXISTS entries_ad AFTER DELETE ON entries BEGIN
+                    UPDATE totals SET count = count - 1, bytes = bytes - OLD.size WHERE id = 1; END;
+                CREATE TRIGGER IF NOT EXISTS entries_au AFTER UPDATE OF size ON entries BEGIN
+                    UPDATE totals SET bytes = bytes - OLD.size + NEW.size WHERE id = 1; END;
+                INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '1');
+                """, tx);
+            tx.Commit();
+        }
+    }
+
+    public IndexEntry? Get(string path)
+    {
+        lock (_gate)
+        {
+            using var cmd = Cmd("SELECT path, source, size, etag, checksum, last_access, created, state FROM entries WHERE path = $p");
+            cmd.Parameters.AddWithValue("$p", path);
+            using var r = cmd.ExecuteReader();
+            return r.Read() ? Read(r) : null;
+        }
+    }
+
+    /// <summary>Creates or marks a row pending, reserving <paramref name="size"/> bytes before a download.</summary>
+    public void Reserve(string path, string source, long size)
+    {
+        var now = Now();
+        lock (_gate)
+        {
+            using var cmd = Cmd("""
+                INSERT INTO entries(path, source, size, etag, checksum, last_access, created, state)
+                VALUES ($p, $s, $z, NULL, NULL, $t, $t, 0)
+                ON CONFLICT(path) DO UPDATE SET state = 0, size = excluded.size, source = excluded.source
+                """);
+            cmd.Parameters.AddWithValue("$p", path);
+            cmd.Parameters.AddWithValue("$s", source);
+            cmd.Parameters.AddWithValue("$z", size);
+            cmd.Parameters.AddWithValue("$t", now);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Marks a download complete, recording what the store said the object is.</summary>
+    public void Complete(string path, string source, long size, string? etag, string? checksum)
+    {
+        var now = Now();
+        lock (_gate)
+        {
+            using var cmd = Cmd("""
+                INSERT INTO entries(path, source, size, etag, checksum, last_access, created, state)
+                VALUES ($p, $s, $z, $e, $c, $t, $t, 1)
+                ON CONFLICT(path) DO UPDATE SET state = 1, size = excluded.size, source = excluded.source,
+                    etag = excluded.etag, checksum = excluded.checksum, last_access = excluded.last_access
+                """);
+            cmd.Parameters.AddWithValue("$p", path);
+            cmd.Parameters.AddWithValue("$s", source);
+            cmd.Parameters.AddWithValue("$z", size);
+            cmd.Parameters.AddWithValue("$e", (object?)etag ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$c", (object?)checksum ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$t", now);
+            cmd.ExecuteNonQuery();
+        }
+        _touches.TryRemove(path, out _);
+    }
+
+    /// <summary>Adopts a file found on disk (index rebuilt or a crash between rename and commit).</summary>
+    public void Adopt(string path, string source, long size, long lastAccessMs, string? keepEtagIfSize = null)
+    {
+        lock (_gate)
+        {
+            using var cmd = Cmd("""
+                INSERT INTO entries(path, source, size, etag, checksum, last_access, created, state)
+                VALUES ($p, $s, $z, NULL, NULL, $t, $t, 1)
+                ON CONFLICT(path) DO UPDATE SET state = 1,
+                    etag = CASE WHEN entries.size = excluded.size THEN entries.etag ELSE NULL END,
+                    checksum = CASE WHEN entries.size = excluded.size THEN entries.checksum ELSE NULL END,
+                    size = excluded.size
+                """);
+            cmd.Parameters.AddWithValue("$p", path);
+            cmd.Parameters.AddWithValue("$s", source);
+            cmd.Parameters.AddWithValue("$z", size);
+            cmd.Parameters.AddWithValue("$t", lastAccessMs);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    public void Remove(string path)
+    {
+        lock (_gate)
+        {
+            using var cmd = Cmd("DELETE FROM entries WHERE path = $p");
+            cmd.Parameters.AddWithValue("$p", path);
+            cmd.ExecuteNonQuery();
+        }
+        _touches.TryRemove(path, out _);
+    }
+
+    /// <summary>Records an access in memory; <see cref="FlushTouches"/> writes them in one transaction.</summary>
+    public void Touch(string path) => _touches[path] = Now();
+
+    public void FlushTouches()
+    {
+        if (_touches.IsEmpty) return;
+        var batch = _touches.ToArray();
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction(deferred: false);
+            using var cmd = Cmd("UPDATE entries SET last_access = MAX(last_access, $t) WHERE path = $p AND state = 1", tx);
+            var p = cmd.Parameters.Add("$p", SqliteType.Text);
+            var t = cmd.Parameters.Add("$t", SqliteType.Integer);
+            foreach (var (path, ms) in batch)
+            {
+                p.Value = path;
+                t.Value = ms;
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+        foreach (var (path, ms) in batch) _touches.TryRemove(new KeyValuePair<string, long>(path, ms));
+    }
+
+    /// <summary>Count and bytes of complete entries, and of reservations in flight, without walking the table.</summary>
+    public (long Count, long Bytes, long PendingCount, long PendingBytes) Totals()
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction(deferred: true);
+            long count, bytes, pc = 0, pb = 0;
+            using (var cmd = Cmd("SELECT count, bytes FROM totals WHERE id = 1", tx))
+            using (var r = cmd.ExecuteReader()) { r.Read(); count = r.GetInt64(0); bytes = r.GetInt64(1); }
+            using (var cmd = Cmd("SELECT count(*), coalesce(sum(size), 0) FROM entries WHERE state = 0", tx))
+            using (var r = cmd.ExecuteReader()) { r.Read(); pc = r.GetInt64(0); pb = r.GetInt64(1); }
+            tx.Commit();
+            return (count - pc, bytes - pb, pc, pb);
+        }
+    }
+
+    public List<IndexEntry> OldestComplete(int limit, long olderThanMs = long.MaxValue)
+    {
+        lock (_gate)
+        {
+            using var cmd = Cmd("""
+                SELECT path, source, size, etag, checksum, last_access, created, state FROM entries
+                WHERE state = 1 AND last_access <= $t ORDER BY last_access LIMIT $n
+                """);
+            cmd.Parameters.AddWithValue("$n", limit);
+            cmd.Parameters.AddWithValue("$t", olderThanMs);
+            return ReadAll(cmd);
+        }
+    }
+
+    public List<IndexEntry> PendingEntries()
+    {
+        lock (_gate)
+        {
+            using var cmd = Cmd("SELECT path, source, size, etag, checksum, last_access, created, state FROM entries WHERE state = 0");
+            return ReadAll(cmd);
+        }
+    }
+
+    /// <summary>Streams every row in path order, in pages, so that a million rows never sit in memory.</summary>
+    public IEnumerable<IndexEntry> All(string? sourceLike = null, int page = 5000)
+    {
+        var after = "";
+        while (true)
+        {
+            List<IndexEntry> rows;
+            lock (_gate)
+            {
+                using var cmd = Cmd($"""
+                    SELECT path, source, size, etag, checksum, last_access, created, state FROM entries
+                    WHERE path > $a {(sourceLike is null ? "" : "AND source LIKE $l ESCAPE '\\'")} ORDER BY path LIMIT $n
+                    """);
+                cmd.Parameters.AddWithValue("$a", after);
+                cmd.Parameters.AddWithValue("$n", page);
+                if (sourceLike is not null) cmd.Parameters.AddWithValue("$l", sourceLike);
+                rows = ReadAll(cmd);
+            }
+            foreach (var r in rows) yield return r;
+            if (rows.Count < page) yield break;
+            after = rows[^1].Path;
+        }
+    }
+
+    /// <summary>Inserts many rows in one transaction (bulk rebuild, benchmarks).</summary>
+    public void BulkAdopt(IEnumerable<(string Path, string Source, long Size, long LastAccessMs)> rows)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction(deferred: false);
+            using var cmd = Cmd("""
+                INSERT INTO entries(path, source, size, etag, checksum, last_access, created, state)
+                VALUES ($p, $s, $z, NULL, NULL, $t, $t, 1)
+                ON CONFLICT(path) DO UPDATE SET state = 1, size = excluded.size
+                """, tx);
+            var p = cmd.Parameters.Add("$p", SqliteType.Text);
+            var s = cmd.Parameters.Add("$s", SqliteType.Text);
+            var z = cmd.Parameters.Add("$z", SqliteType.Integer);
+            var t = cmd.Parameters.Add("$t", SqliteType.Integer);
+            foreach (var row in rows)
+            {
+                p.Value = row.Path; s.Value = row.Source; z.Value = row.Size; t.Value = row.LastAccessMs;
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_gate) Exec("DELETE FROM entries;");
+    }
+
+    public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    static IndexEntry Read(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetInt64(2), r.IsDBNull(3) ? null : r.GetString(3),
+        r.IsDBNull(4) ? null : r.GetString(4), r.GetInt64(5), r.GetInt64(6), r.GetInt32(7));
+
+    static List<IndexEntry> ReadAll(SqliteCommand cmd)
+    {
+        var list = new List<IndexEntry>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add(Read(r));
+        return list;
+    }
+
+    SqliteCommand Cmd(string sql, SqliteTransaction? tx = null)
+    {
+        var c = _db.CreateCommand();
+        c.CommandText = sql;
+        c.Transaction = tx;
+        return c;
+    }
+
+    void Exec(string sql, SqliteTransaction? tx = null)
+    {
+        using var c = Cmd(sql, tx);
+        c.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        try { FlushTouches(); } catch { /* best effort on shutdown */ }
+        _db.Dispose();
+    }
+}

@@ -1,0 +1,130 @@
+using System.Buffers;
+using FiftyOneCache.Engine.Checksums;
+using FiftyOneCache.Engine.Diagnostics;
+using FiftyOneCache.Engine.Paths;
+using FiftyOneCache.Engine.Storage;
+using Microsoft.Win32.SafeHandles;
+
+namespace FiftyOneCache.Engine.Cache;
+
+/// <summary>
+/// The one downloader every store shares: a temporary file beside the target, parallel byte ranges for large
+/// objects (bounded memory: one buffer per range in flight), retries that resume from the last byte written,
+/// size and checksum verification, then an atomic rename. Nothing incomplete ever appears at the final path.
+/// </summary>
+public sealed class Downloader
+{
+    public long PartSize { get; init; } = 16L << 20;
+    public long SingleStreamThreshold { get; init; } = 32L << 20;
+    public int RangeConcurrency { get; init; } = 8;
+    public int BufferSize { get; init; } = 256 << 10;
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+    public IEngineLog Log { get; init; } = NullLog.Instance;
+
+    /// <summary>The temporary name used while an object downloads: hidden, in the target's directory.</summary>
+    public static string TempPathFor(string finalPath) =>
+        Path.Combine(Path.GetDirectoryName(finalPath)!, $".foc-{CacheLayout.ShortHash(Path.GetFileName(finalPath))}.part");
+
+    public static bool IsTempName(string fileName) =>
+        fileName.StartsWith(".foc-", StringComparison.Ordinal) && fileName.EndsWith(".part", StringComparison.Ordinal);
+
+    public async Task DownloadAsync(IObjectStore store, MediaRef item, RemoteStat stat, string finalPath,
+                                    Action<long>? onBytes, CancellationToken ct)
+    {
+        var dir = Path.GetDirectoryName(finalPath)!;
+        Directory.CreateDirectory(dir);
+        var temp = TempPathFor(finalPath);
+        var what = $"'{Redact.ForDisplay(item.Original)}'";
+        try
+        {
+            using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous))
+            {
+                if (stat.Size > 0) RandomAccess.SetLength(handle, stat.Size);
+                if (stat.Size > SingleStreamThreshold && stat.SupportsRanges)
+                    await DownloadPartsAsync(store, item, stat, handle, what, onBytes, ct).ConfigureAwait(false);
+                else
+                    await DownloadRangeAsync(store, item, stat, handle, new ByteRange(0, stat.Size - 1), stat.Size > 0 && stat.SupportsRanges, what, onBytes, ct).ConfigureAwait(false);
+                if (RandomAccess.GetLength(handle) != stat.Size)
+                    throw new StoreException(StoreErrorKind.Corrupt, $"{what}: received {RandomAccess.GetLength(handle)} bytes, expected {stat.Size}");
+            }
+            if (await ChecksumVerifier.VerifyAsync(stat.Checksum, temp, ct).ConfigureAwait(false) is { } bad)
+                throw new StoreException(StoreErrorKind.Corrupt, $"{what}: {bad}");
+            File.Move(temp, finalPath, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    async Task DownloadPartsAsync(IObjectStore store, MediaRef item, RemoteStat stat, SafeFileHandle handle, string what,
+                                  Action<long>? onBytes, CancellationToken ct)
+    {
+        var parts = new List<ByteRange>();
+        for (long from = 0; from < stat.Size; from += PartSize)
+            parts.Add(new ByteRange(from, Math.Min(stat.Size, from + PartSize) - 1));
+        await Parallel.ForEachAsync(parts, new ParallelOptions { MaxDegreeOfParallelism = RangeConcurrency, CancellationToken = ct },
+            async (part, token) => await DownloadRangeAsync(store, item, stat, handle, part, true, what, onBytes, token).ConfigureAwait(false))
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Downloads one range into the file at its offset; a retry asks only for the bytes still missing.</summary>
+    async Task DownloadRangeAsync(IObjectStore store, MediaRef item, RemoteStat stat, SafeFileHandle handle, ByteRange range,
+                                  bool ranged, string what, Action<long>? onBytes, CancellationToken ct)
+    {
+        if (range.Length <= 0 && stat.Size == 0)
+        {
+            using var empty = await Retry.RunAsync(_ => store.OpenReadAsync(item, stat, null, ct), what, Log, ct).ConfigureAwait(false);
+            return;
+        }
+        long done = 0;
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            await Retry.RunAsync(async attempt =>
+            {
+                if (!ranged && done > 0) { onBytes?.Invoke(-done); done = 0; } // no ranges: start over
+                ByteRange? ask = ranged ? new ByteRange(range.From + done, range.To) : null;
+                if (ranged && ask!.Value.From == 0 && ask.Value.To == stat.Size - 1 && attempt == 1) ask = null; // whole object: a plain GET
+                await using var body = await store.OpenReadAsync(item, stat, ask, ct).ConfigureAwait(false);
+                while (done < range.Length)
+                {
+                    var want = (int)Math.Min(buffer.Length, range.Length - done);
+                    var n = await ReadWithTimeoutAsync(body, buffer.AsMemory(0, want), what, ct).ConfigureAwait(false);
+                    if (n == 0) break;
+                    await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, n), range.From + done, ct).ConfigureAwait(false);
+                    done += n;
+                    onBytes?.Invoke(n);
+                }
+                if (done < range.Length)
+                    throw new StoreException(StoreErrorKind.Transient, $"{what}: the connection ended after {range.From + done} of {stat.Size} bytes");
+                if (await ReadWithTimeoutAsync(body, buffer.AsMemory(0, 1), what, ct).ConfigureAwait(false) > 0)
+                    throw new StoreException(StoreErrorKind.Corrupt, $"{what}: the server sent more than the {stat.Size} bytes it announced");
+                return true;
+            }, what, Log, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    static async Task<int> ReadWithTimeoutAsync(Stream body, Memory<byte> buffer, string what, CancellationToken ct)
+    {
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        stall.CancelAfter(TimeSpan.FromSeconds(60));
+        try { return await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false); }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        { throw new StoreException(StoreErrorKind.Transient, $"{what}: no data for 60 s"); }
+        catch (IOException e)
+        { throw new StoreException(StoreErrorKind.Transient, $"{what}: {e.Message}", e); }
+        catch (HttpRequestException e)
+        { throw new StoreException(StoreErrorKind.Transient, $"{what}: {e.Message}", e); }
+    }
+
+    public static void TryDelete(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,111 @@
+namespace FiftyOneCache.Engine.Cache;
+
+public enum ItemStatus
+{
+    /// <summary>A local path, returned as it is.</summary>
+    Local,
+    /// <summary>Already in the cache.</summary>
+    Cached,
+    /// <summary>Downloaded by this call.</summary>
+    Downloaded,
+    /// <summary>Re-downloaded because the remote ETag/checksum changed (-Update).</summary>
+    Updated,
+    /// <summary>Not in the cache and not downloaded (-NoDownload).</summary>
+    NotCached,
+    /// <summary>Could not be made available; see Error.</summary>
+    Failed,
+}
+
+/// <summary>One input path and what the cache did with it.</summary>
+public sealed class MediaItemResult
+{
+    public long Sequence { get; init; }
+    public string Path { get; init; } = "";
+    public string Store { get; init; } = "";
+    public string? LocalPath { get; init; }
+    public long Size { get; init; }
+    public ItemStatus Status { get; init; }
+    public TimeSpan Duration { get; init; }
+    public string? ETag { get; init; }
+    public string? Error { get; init; }
+    public string? ErrorId { get; init; }
+    public ErrorKind ErrorKind { get; init; }
+    public object? TargetObject { get; init; }
+    public bool Succeeded => Status != ItemStatus.Failed;
+}
+
+/// <summary>The PowerShell error category an item failure maps to, kept PowerShell-free here.</summary>
+public enum ErrorKind { None, InvalidArgument, ObjectNotFound, PermissionDenied, AuthenticationError, ConnectionError, InvalidData, LimitsExceeded, OperationStopped, NotImplemented, WriteError }
+
+/// <summary>One unit of work: an input path with its position in the input and the object it came from.</summary>
+public sealed record WorkItem(long Sequence, string Path, object? Target = null);
+
+public sealed class ProcessOptions
+{
+    /// <summary>False: report where an item would be without downloading it.</summary>
+    public bool Download { get; init; } = true;
+    /// <summary>Re-download items whose remote ETag/checksum changed.</summary>
+    public bool Update { get; init; }
+    /// <summary>Treat remote paths as prefixes and download everything under them.</summary>
+    public bool Recurse { get; init; }
+    /// <summary>Emit results in input order (Get-MediaLocalPath) instead of completion order.</summary>
+    public bool Ordered { get; init; }
+    /// <summary>Concurrent transfers; default num_workers × 8.</summary>
+    public int? Concurrency { get; init; }
+}
+
+/// <summary>FiftyOne's cache statistics, for the whole cache or for the given items.</summary>
+public sealed class CacheStats
+{
+    public string CacheDir { get; init; } = "";
+    public long CacheSize { get; init; }
+    public string CacheSizeStr { get; init; } = "";
+    public long CurrentSize { get; init; }
+    public string CurrentSizeStr { get; init; } = "";
+    public long CurrentCount { get; init; }
+    public double? LoadFactor { get; init; }
+    public long InFlightCount { get; init; }
+    public long InFlightSize { get; init; }
+    /// <summary>"All", or "Items" when computed for given paths.</summary>
+    public string Scope { get; init; } = "All";
+    public long? RequestedCount { get; init; }
+    public long? MissingCount { get; init; }
+}
+
+public enum ClearStatus { Removed, NotCached, InUse, Local, Failed }
+
+public sealed class ClearResult
+{
+    public string Path { get; init; } = "";
+    public string? LocalPath { get; init; }
+    public long Size { get; init; }
+    public ClearStatus Status { get; init; }
+    public string? Error { get; init; }
+}
+
+/// <summary>One cached file as the index records it.</summary>
+public sealed class CacheEntry
+{
+    public string Source { get; init; } = "";
+    public string LocalPath { get; init; } = "";
+    public long Size { get; init; }
+    public string? ETag { get; init; }
+    public string? Checksum { get; init; }
+    public DateTimeOffset LastAccess { get; init; }
+    public DateTimeOffset Created { get; init; }
+    public bool InFlight { get; init; }
+}
+
+public sealed class VerifyReport
+{
+    public string CacheDir { get; init; } = "";
+    public long IndexedEntries { get; set; }
+    public long FilesOnDisk { get; set; }
+    public long MissingFiles { get; set; }
+    public long UnindexedFiles { get; set; }
+    public long SizeMismatches { get; set; }
+    public long TempFiles { get; set; }
+    public bool Repaired { get; set; }
+    public bool Healthy => MissingFiles == 0 && UnindexedFiles == 0 && SizeMismatches == 0 && TempFiles == 0;
+    public List<string> Problems { get; } = new();
+}

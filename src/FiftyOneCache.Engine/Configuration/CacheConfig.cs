@@ -1,0 +1,37 @@
+namespace FiftyOneCache.Engine.Configuration;
+
+/// <summary>The effective configuration after defaults, JSON file, environment and parameters were layered.</summary>
+public sealed record CacheConfig
+{
+    public const long DefaultCacheSizeBytes = 137_438_953_472;
+    public const long Unlimited = -1;
+
+    public required string CacheDir { get; init; }
+    public long CacheSizeBytes { get; init; } = DefaultCacheSizeBytes;
+    public int NumWorkers { get; init; } = Environment.ProcessorCount;
+    public bool CacheAppImages { get; init; }
+    public string? AwsConfigFile { get; init; }
+    public string? AwsProfile { get; init; }
+    public string? GoogleApplicationCredentials { get; init; }
+    public string? MinioConfigFile { get; init; }
+    public string? MinioProfile { get; init; }
+
+    /// <summary>The JSON file consulted (it may not exist).</summary>
+    public string ConfigFilePath { get; init; } = "";
+    public bool ConfigFileExists { get; init; }
+
+    /// <summary>Where each key's value came from: "default", "file:&lt;path&gt;", "env:&lt;VAR&gt;" or "parameter".</summary>
+    public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>();
+
+    public bool IsUnlimited => CacheSizeBytes == Unlimited;
+
+    public static string DefaultCacheDir =>
+        Path.Combine(UserHome, "fiftyone", "__cache__");
+
+    public static string DefaultConfigPath =>
+        Path.Combine(UserHome, ".fiftyone", "media_cache_config.json");
+
+    public static string UserHome =>
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } h
+            ? h : (Environment.GetEnvironmentVariable("HOME") ?? ".");
+}

@@ -1,0 +1,17 @@
+namespace FiftyOneCache.Engine.Diagnostics;
+
+/// <summary>Where the engine reports what it did; cmdlets route it to Write-Verbose/Write-Debug.</summary>
+public interface IEngineLog
+{
+    void Verbose(string message);
+    void Debug(string message);
+    void Warning(string message);
+}
+
+public sealed class NullLog : IEngineLog
+{
+    public static readonly NullLog Instance = new();
+    public void Verbose(string message) { }
+    public void Debug(string message) { }
+    public void Warning(string message) { }
+}

@@ -1,0 +1,33 @@
+namespace FiftyOneCache.Engine.Paths;
+
+/// <summary>A parsed media path: which store holds it, and where in that store.</summary>
+/// <param name="Original">The text the user gave.</param>
+/// <param name="Store">Store name: "local", "http", "s3", "gs", "minio".</param>
+/// <param name="Bucket">Bucket (for http, host[:port]).</param>
+/// <param name="Key">Object key (for http, the decoded path without the leading slash).</param>
+/// <param name="Url">For http and MinIO endpoint URLs, the absolute URL.</param>
+public sealed record MediaRef(string Original, string Store, string Bucket, string Key, Uri? Url = null)
+{
+    public bool IsLocal => Store == StoreNames.Local;
+
+    /// <summary>A canonical form used as the index's source column and in messages.</summary>
+    public string Canonical => Store switch
+    {
+        StoreNames.Local => Original,
+        StoreNames.Http => Url!.AbsoluteUri,
+        _ => $"{Store}://{Bucket}/{Key}",
+    };
+
+    public bool IsPrefix => Key.Length == 0 || Key.EndsWith('/');
+
+    public override string ToString() => Original;
+}
+
+public static class StoreNames
+{
+    public const string Local = "local";
+    public const string Http = "http";
+    public const string S3 = "s3";
+    public const string Gcs = "gs";
+    public const string Minio = "minio";
+}

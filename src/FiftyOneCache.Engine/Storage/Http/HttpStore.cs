@@ -1,0 +1,29 @@
+using System.Runtime.CompilerServices;
+using FiftyOneCache.Engine.Paths;
+
+namespace FiftyOneCache.Engine.Storage.Http;
+
+/// <summary>Public http(s):// URLs. Listing is not something HTTP offers.</summary>
+public sealed class HttpStore(HttpTransport transport) : IObjectStore
+{
+    public string Name => StoreNames.Http;
+
+    public Task<RemoteStat> StatAsync(MediaRef item, CancellationToken ct) =>
+        transport.StatAsync(item.Url!, Describe(item), ct);
+
+    public Task<Stream> OpenReadAsync(MediaRef item, RemoteStat expected, ByteRange? range, CancellationToken ct) =>
+        transport.OpenReadAsync(item.Url!, expected, range, Describe(item), ct);
+
+    public async IAsyncEnumerable<MediaRef> ListAsync(MediaRef prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await Task.CompletedTask;
+        throw new StoreException(StoreErrorKind.Permanent, $"'{prefix.Original}': http(s) URLs cannot be listed; -Recurse works for s3://, gs:// and MinIO prefixes");
+#pragma warning disable CS0162
+        yield break;
+#pragma warning restore CS0162
+    }
+
+    public string DescribeCredentials() => "http(s): anonymous requests";
+
+    static string Describe(MediaRef item) => $"'{Diagnostics.Redact.ForDisplay(item.Original)}'";
+}
