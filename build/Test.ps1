@@ -1,0 +1,44 @@
+param([string] $Configuration = 'Release', [switch] $Quick, [string] $Filter)
+# Runs every suite against real local servers and ends with one line: "N passed, N failed, N skipped".
+& (Join-Path $Root 'build/Build.ps1') -Configuration $Configuration
+$results = Join-Path $Out 'test-results'
+Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
+New-Item -ItemType Directory -Force $results | Out-Null
+$totals = [ordered]@{ passed = 0; failed = 0; skipped = 0 }
+$servers = Start-TestServers
+try {
+    # xunit: the engine, unit and integration
+    $trx = Join-Path $results 'xunit.trx'
+    $args = @('test', (Join-Path $Root 'tests/FiftyOneCache.Tests/FiftyOneCache.Tests.csproj'), '-c', $Configuration, '--nologo',
+              '--logger', "trx;LogFileName=$trx", '--logger', 'console;verbosity=minimal')
+    if ($Filter) { $args += @('--filter', $Filter) }
+    & dotnet @args
+    if (Test-Path $trx) {
+        $c = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+        $totals.passed += [int]$c.passed
+        $totals.failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+        $totals.skipped += [int]$c.notExecuted
+        Write-Host "xunit: $($c.passed) passed, $([int]$c.failed + [int]$c.error) failed, $($c.notExecuted) skipped"
+    } else {
+        Write-Host 'xunit: no results file (build or run failure)'
+        $totals.failed += 1
+    }
+
+    # Pester: the cmdlets, in a child pwsh so that the module loads as a user would load it
+    $pesterOut = Join-Path $results 'pester.json'
+    $pwsh = (Get-Process -Id $PID).Path
+    $runner = Join-Path $Root 'tests/pester/Run-Pester.ps1'
+    & $pwsh -NoProfile -NonInteractive -File $runner -PesterPath (Get-PesterModulePath) -ModulePath $ModuleDir -ResultPath $pesterOut -Filter $Filter
+    if (Test-Path $pesterOut) {
+        $p = Get-Content $pesterOut -Raw | ConvertFrom-Json
+        $totals.passed += $p.Passed; $totals.failed += $p.Failed; $totals.skipped += $p.Skipped
+        Write-Host "pester: $($p.Passed) passed, $($p.Failed) failed, $($p.Skipped) skipped"
+    } else {
+        Write-Host 'pester: no results (runner failed)'
+        $totals.failed += 1
+    }
+} finally {
+    Stop-TestServers $servers
+}
+Write-Host "$($totals.passed) passed, $($totals.failed) failed, $($totals.skipped) skipped"
+exit ([int]($totals.failed -gt 0))

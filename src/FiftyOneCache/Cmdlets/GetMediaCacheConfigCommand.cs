@@ -1,0 +1,11 @@
+using System.Management.Automation;
+
+namespace FiftyOneCache.Cmdlets;
+
+/// <summary>The effective configuration (defaults &lt; JSON file &lt; environment &lt; parameters) and where each value came from.</summary>
+[Cmdlet(VerbsCommon.Get, "MediaCacheConfig")]
+[OutputType(typeof(MediaCacheConfigInfo))]
+public sealed class GetMediaCacheConfigCommand : MediaCacheCmdlet
+{
+    protected override void EndProcessing() => WriteObject(MediaCacheConfigInfo.From(Config));
+}

@@ -1,0 +1,36 @@
+using System.Management.Automation;
+using FiftyOneCache.Engine.Cache;
+
+namespace FiftyOneCache.Cmdlets;
+
+/// <summary>FiftyOne's cache statistics for the whole cache, or for the given items.</summary>
+[Cmdlet(VerbsCommon.Get, "MediaCacheStats", DefaultParameterSetName = "All")]
+[OutputType(typeof(CacheStats))]
+public sealed class GetMediaCacheStatsCommand : MediaCacheCmdlet
+{
+    readonly List<string> _items = new();
+
+    /// <summary>Restrict the statistics to these paths.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Path")]
+    [Alias("FilePath", "Uri", "Url", "FullName")]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == "Path") _items.AddRange(Path.Where(p => p is not null));
+    }
+
+    protected override void EndProcessing()
+    {
+        var cache = OpenCache();
+        try
+        {
+            WriteObject(cache.GetStats(ParameterSetName == "Path" ? _items : null));
+        }
+        catch (Engine.Paths.InvalidMediaPathException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "InvalidMediaPath", ErrorCategory.InvalidArgument, e.MediaPath));
+        }
+        Log.Drain(this);
+    }
+}

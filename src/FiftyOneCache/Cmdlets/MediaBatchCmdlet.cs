@@ -1,0 +1,166 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Threading.Channels;
+using FiftyOneCache.Engine.Cache;
+
+namespace FiftyOneCache.Cmdlets;
+
+/// <summary>
+/// Streams pipeline input into the engine and engine results back out while input still arrives, so the first
+/// result appears before the last download ends. Output, errors and progress are written only on the pipeline
+/// thread; Ctrl+C cancels the engine, which deletes partial files.
+/// </summary>
+public abstract class MediaBatchCmdlet : MediaCacheCmdlet
+{
+    protected const string PathSet = "Path";
+    protected const string BucketKeySet = "BucketKey";
+
+    Channel<WorkItem>? _input;
+    ChannelReader<MediaItemResult>? _results;
+    TransferProgress? _progress;
+    long _sequence;
+    DateTime _lastProgress = DateTime.MinValue;
+    readonly HashSet<string> _storesDescribed = new();
+
+    /// <summary>Paths or URLs: s3://, gs://, MinIO, http(s):// or local.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+    [Alias("FilePath", "Uri", "Url", "FullName")]
+    [AllowEmptyCollection]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Bucket of an S3 object, as emitted by Get-S3Object.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BucketKeySet)]
+    [Alias("Bucket")]
+    public string BucketName { get; set; } = "";
+
+    /// <summary>Key of an S3 object, as emitted by Get-S3Object.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BucketKeySet)]
+    public string Key { get; set; } = "";
+
+    /// <summary>Treat failures as warnings; see each cmdlet's help for what is still emitted.</summary>
+    [Parameter]
+    public SwitchParameter SkipFailures { get; set; }
+
+    protected abstract ProcessOptions Options { get; }
+    protected abstract string Activity { get; }
+    protected abstract void Emit(MediaItemResult result);
+
+    protected MediaCache? Cache { get; private set; }
+
+    protected override void BeginProcessing()
+    {
+        Cache = OpenCache();
+        _input = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(2048) { SingleWriter = true, SingleReader = false });
+        _progress = new TransferProgress();
+        _results = Cache.Process(_input.Reader, Options, _progress, Cancel);
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var p in InputPaths()) Enqueue(p);
+        DrainAvailable();
+    }
+
+    /// <summary>The paths of the current pipeline record (extended by the dataset parameter set).</summary>
+    protected virtual IEnumerable<string> InputPaths() =>
+        ParameterSetName == BucketKeySet ? new[] { $"s3://{BucketName}/{Key}" } : Path.Where(p => p is not null);
+
+    protected void Enqueue(string path)
+    {
+        var item = new WorkItem(_sequence++, path, CurrentTarget(path));
+        Interlocked.Increment(ref _progress!.Submitted);
+        while (!_input!.Writer.TryWrite(item))
+        {
+            DrainAvailable();
+            Task.WhenAny(_input.Writer.WaitToWriteAsync(Cancel).AsTask(), _results!.WaitToReadAsync(Cancel).AsTask(), Task.Delay(200, Cancel)).Wait();
+            if (Cancel.IsCancellationRequested) throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>The object an error record names: the path, or the bucket/key pair it was bound from.</summary>
+    protected virtual object CurrentTarget(string path) =>
+        ParameterSetName == BucketKeySet ? new PSObject(new { BucketName, Key }) : path;
+
+    protected override void EndProcessing()
+    {
+        _input!.Writer.TryComplete();
+        try
+        {
+            while (true)
+            {
+                var wait = _results!.WaitToReadAsync(Cancel).AsTask();
+                if (!wait.Wait(250)) { ShowProgress(force: true); Log.Drain(this); continue; }
+                if (!wait.Result) break;
+                DrainAvailable();
+            }
+        }
+        catch (AggregateException e) when (e.InnerException is OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (AggregateException e) when (e.InnerException is not null)
+        {
+            ThrowTerminatingError(new ErrorRecord(e.InnerException, "BatchFailed", ErrorCategory.NotSpecified, null));
+        }
+        Log.Drain(this);
+        WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+        Completed(_progress!);
+    }
+
+    /// <summary>Called once after the last result (summaries).</summary>
+    protected virtual void Completed(TransferProgress progress) { }
+
+    void DrainAvailable()
+    {
+        while (_results!.TryRead(out var r))
+        {
+            Log.Drain(this);
+            DescribeStore(r.Store);
+            if (r.Status == ItemStatus.Failed && !SkipFailures) WriteError(ErrorFor(r));
+            else
+            {
+                if (r.Status == ItemStatus.Failed) WriteWarning($"{r.Path}: {r.Error}");
+                Emit(r);
+            }
+            ShowProgress(force: false);
+        }
+        Log.Drain(this);
+    }
+
+    void DescribeStore(string store)
+    {
+        if (string.IsNullOrEmpty(store) || store == "local" || !_storesDescribed.Add(store)) return;
+        if (!MyInvocation.BoundParameters.ContainsKey("Verbose")) return;
+        try { WriteVerbose($"{store} credentials: {Cache!.Stores.Get(store).DescribeCredentials()}"); }
+        catch (Exception e) { WriteVerbose($"{store} credentials: {e.Message}"); }
+    }
+
+    internal static ErrorRecord ErrorFor(MediaItemResult r) =>
+        new(new MediaCacheItemException(r.Error ?? "failed"), r.ErrorId ?? "DownloadFailed", CategoryOf(r.ErrorKind), r.TargetObject ?? r.Path)
+        {
+            ErrorDetails = new ErrorDetails(r.Error ?? "failed") { RecommendedAction = Recommend(r.ErrorId) },
+        };
+
+    static string Recommend(string? id) => id switch
+    {
+        "ObjectNotFound" => "Check the bucket and key (or URL) for typos.",
+        "AccessDenied" or "NoCredentials" => "Check the credentials and profile for this store (see Get-Help about_FiftyOneCache).",
+        "InvalidMediaPath" => "Use s3://bucket/key, gs://bucket/key, a MinIO path, an http(s):// URL or a local path.",
+        "LargerThanCache" => "Raise the limit with Set-MediaCacheConfig -CacheSizeBytes, or use -1 for no limit.",
+        _ => "Run again; transient failures are retried with backoff.",
+    };
+
+    void ShowProgress(bool force)
+    {
+        var now = DateTime.UtcNow;
+        if (!force && (now - _lastProgress).TotalMilliseconds < 500) return;
+        if (_progress!.Elapsed.TotalSeconds < 1) return;
+        _lastProgress = now;
+        var p = _progress;
+        var total = Math.Max(p.Submitted + p.DiscoveredCount, p.Done);
+        var status = $"{p.Done}/{total} items, {p.Downloaded} downloaded, {p.Failed} failed, {Sizes.Humanize(p.BytesTransferred)} at {Sizes.Humanize((long)p.BytesPerSecond)}/s";
+        var rec = new ProgressRecord(1, Activity, status);
+        if (total > 0) rec.PercentComplete = (int)Math.Min(100, p.Done * 100 / total);
+        WriteProgress(rec);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Management.Automation;
+using FiftyOneCache.Engine.Cache;
+using FiftyOneCache.Engine.Configuration;
+using FiftyOneCache.Hosting;
+
+namespace FiftyOneCache.Cmdlets;
+
+/// <summary>What every cache cmdlet shares: configuration overrides, the engine, and error reporting.</summary>
+public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
+{
+    internal readonly CmdletLog Log = new();
+    readonly CancellationTokenSource _cts = new();
+    CacheConfig? _config;
+
+    /// <summary>Overrides cache_dir for this call.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CacheDir { get; set; }
+
+    protected CancellationToken Cancel => _cts.Token;
+
+    /// <summary>Explicit parameters that override configuration keys (highest precedence).</summary>
+    protected virtual void AddConfigOverrides(Dictionary<string, object?> overrides)
+    {
+        if (CacheDir is not null) overrides[ConfigKeys.CacheDir] = GetUnresolvedProviderPathFromPSPath(CacheDir);
+    }
+
+    protected CacheConfig Config
+    {
+        get
+        {
+            if (_config is not null) return _config;
+            var overrides = new Dictionary<string, object?>();
+            AddConfigOverrides(overrides);
+            try { _config = ConfigLoader.Load(overrides); }
+            catch (ConfigException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "InvalidConfiguration", ErrorCategory.InvalidData, e.Source));
+            }
+            WriteVerbose($"Configuration file: {_config!.ConfigFilePath}{(_config.ConfigFileExists ? "" : " (not present; defaults apply)")}");
+            foreach (var (key, source) in _config.Sources.Where(s => s.Value != "default"))
+                WriteVerbose($"  {key} from {source}");
+            WriteVerbose($"Cache: {_config.CacheDir}, limit {(_config.IsUnlimited ? "none (-1)" : Sizes.Humanize(_config.CacheSizeBytes))}, {_config.NumWorkers} worker(s)");
+            return _config;
+        }
+    }
+
+    protected MediaCache OpenCache()
+    {
+        try
+        {
+            var cache = CacheSessions.Get(Config);
+            cache.Log = Log;
+            return cache;
+        }
+        catch (Exception e) when (e is not PipelineStoppedException and not ConfigException)
+        {
+            ThrowTerminatingError(new ErrorRecord(new IOException($"Cannot open the media cache at {Config.CacheDir}: {e.Message}", e),
+                "CacheUnavailable", ErrorCategory.OpenError, Config.CacheDir));
+            throw; // unreachable
+        }
+    }
+
+    protected override void StopProcessing() => _cts.Cancel();
+
+    internal static ErrorCategory CategoryOf(ErrorKind kind) => kind switch
+    {
+        ErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+        ErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
+        ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+        ErrorKind.AuthenticationError => ErrorCategory.AuthenticationError,
+        ErrorKind.ConnectionError => ErrorCategory.ConnectionError,
+        ErrorKind.InvalidData => ErrorCategory.InvalidData,
+        ErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
+        ErrorKind.OperationStopped => ErrorCategory.OperationStopped,
+        ErrorKind.WriteError => ErrorCategory.WriteError,
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    public void Dispose()
+    {
+        _cts.Cancel();
+        _cts.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The exception carried by per-item error records.</summary>
+public sealed class MediaCacheItemException(string message) : Exception(message);

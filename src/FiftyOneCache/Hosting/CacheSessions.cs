@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using FiftyOneCache.Engine.Cache;
+using FiftyOneCache.Engine.Configuration;
+
+namespace FiftyOneCache.Hosting;
+
+/// <summary>One engine per effective configuration per process: the index connection and HTTP pools are reused.</summary>
+internal static class CacheSessions
+{
+    static readonly ConcurrentDictionary<string, Lazy<MediaCache>> Caches = new();
+
+    public static MediaCache Get(CacheConfig config)
+    {
+        var key = string.Join("|", config.CacheDir, config.CacheSizeBytes, config.NumWorkers, config.AwsConfigFile, config.AwsProfile,
+            config.GoogleApplicationCredentials, config.MinioConfigFile, config.MinioProfile, CredentialEnvironmentHash());
+        var lazy = Caches.GetOrAdd(key, _ => new Lazy<MediaCache>(() => MediaCache.Open(config)));
+        try { return lazy.Value; }
+        catch { Caches.TryRemove(key, out _); throw; }
+    }
+
+    /// <summary>Credential settings from the environment change which clients a cache needs; hashed, never kept.</summary>
+    static string CredentialEnvironmentHash()
+    {
+        var vars = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k.StartsWith("MINIO_", StringComparison.Ordinal)
+                        || k.StartsWith("GOOGLE_", StringComparison.Ordinal) || k == "STORAGE_EMULATOR_HOST")
+            .OrderBy(k => k, StringComparer.Ordinal)
+            .Select(k => k + "=" + Environment.GetEnvironmentVariable(k));
+        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", vars)));
+        return Convert.ToHexString(bytes);
+    }
+
+    public static void CloseAll()
+    {
+        foreach (var c in Caches.Values)
+            if (c.IsValueCreated) c.Value.Dispose();
+        Caches.Clear();
+    }
+}
