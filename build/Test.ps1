@@ -1,5 +1,6 @@
 param([string] $Configuration = 'Release', [switch] $Quick, [string] $Filter)
 # Runs every suite against real local servers and ends with one line: "N passed, N failed, N skipped".
+& (Join-Path $Root 'build/Bootstrap.ps1')
 & (Join-Path $Root 'build/Build.ps1') -Configuration $Configuration
 $results = Join-Path $Out 'test-results'
 Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
