@@ -1,6 +1,6 @@
 # Shared by the Pester suites: the built module, the harness's servers, and a fresh cache per test.
 function Import-FiftyOneCache {
-    Import-Module (Join-Path $env:FOC_MODULE_PATH 'FiftyOneCache.psd1') -Force -ErrorAction Stop
+    Import-Module (Join-Path $env:FOC_MODULE_PATH 'FiftyOneCache.psd1') -Force -Global -ErrorAction Stop
 }
 
 function Get-TestServers {
