@@ -16,7 +16,7 @@ if [ ! -f node_modules/@push.rocks/smartmongo/dist_ts/congodb/index.js ]; then
   tar -xzf "$tmp"/push.rocks-smartmongo-2.2.0.tgz -C node_modules/@push.rocks/smartmongo --strip-components=1
   rm -rf "$tmp"
 fi
-grep -rl 'http://doc.s3.amazonaws.com/2006-03-01/' node_modules/s3rver/lib 2>/dev/null | while read -r f; do
+{ grep -rl 'http://doc.s3.amazonaws.com/2006-03-01/' node_modules/s3rver/lib 2>/dev/null || true; } | while read -r f; do
   sed -i 's#http://doc.s3.amazonaws.com/2006-03-01/#http://s3.amazonaws.com/doc/2006-03-01/#g' "$f"
 done
 touch "$stamp"
