@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Runtime.CompilerServices;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using FiftyOneCache.Engine.Paths;
+using FiftyOneCache.Engine.Storage.Http;
+
+namespace FiftyOneCache.Engine.Storage.S3;
+
+/// <summary>s3:// through AWSSDK.S3: stat and list by the SDK, bytes through presigned URLs.</summary>
+public sealed class S3Store : PresignedStore, IDisposable
+{
+    readonly S3Settings _settings;
+    readonly ConcurrentDictionary<string, AmazonS3Client> _clients = new();
+    readonly ConcurrentDictionary<string, string> _bucketRegions = new();
+
+    public S3Store(S3Settings settings, HttpTransport transport) : base(transport) => _settings = settings;
+
+    public override string Name => StoreNames.S3;
+
+    public override string DescribeCredentials() =>
+        $"{_settings.CredentialSource}; region {_settings.Region}{(_settings.EndpointUrl is { } e ? $"; endpoint {e} (path-style)" : "")}";
+
+    AmazonS3Client ClientFor(string region) => _clients.GetOrAdd(region, r =>
+    {
+        var cfg = new AmazonS3Config
+        {
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            MaxErrorRetry = 2,
+        };
+        if (_settings.EndpointUrl is { } endpoint)
+        {
+            cfg.ServiceURL = endpoint;
+            cfg.ForcePathStyle = true;
+            cfg.AuthenticationRegion = r;
+        }
+        else cfg.RegionEndpoint = RegionEndpoint.GetBySystemName(r);
+        return new AmazonS3Client(_settings.Credentials, cfg);
+    });
+
+    async Task<AmazonS3Client> ClientForBucketAsync(string bucket, CancellationToken ct)
+    {
+        if (_settings.EndpointUrl is not null || _settings.RegionExplicit && !_bucketRegions.ContainsKey(bucket))
+            return ClientFor(_bucketRegions.GetValueOrDefault(bucket, _settings.Region));
+        if (!_bucketRegions.TryGetValue(bucket, out var region))
+        {
+            region = await DiscoverRegionAsync(bucket, ct).ConfigureAwait(false) ?? _settings.Region;
+            _bucketRegions[bucket] = region;
+        }
+        return ClientFor(region);
+    }
+
+    /// <summary>S3 names a bucket's region in x-amz-bucket-region on any HEAD of it, even an unauthorised one.</summary>
+    async Task<string?> DiscoverRegionAsync(string bucket, CancellationToken ct)
+    {
+        try
+        {
+            using var req = new HttpRequestMessage(HttpMethod.Head, $"https://{bucket}.s3.amazonaws.com/");
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            using var resp = await Transport.Client.SendAsync(req, timeout.Token).ConfigureAwait(false);
+            return resp.Headers.TryGetValues("x-amz-bucket-region", out var v) ? v.FirstOrDefault() : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    public override async Task<RemoteStat> StatAsync(MediaRef item, CancellationToken ct)
+    {
+        var client = await ClientForBucketAsync(item.Bucket, ct).ConfigureAwait(false);
+        try
+        {
+            var r = await client.GetObjectMetadataAsync(new GetObjectMetadataRequest
+            {
+                BucketName = item.Bucket, Key = item.Key, ChecksumMode = ChecksumMode.ENABLED,
+            }, ct).ConfigureAwait(false);
+            string? checksum = null;
+            if (!string.IsNullOrEmpty(r.ChecksumCRC32C) && r.ChecksumType != ChecksumType.COMPOSITE)
+                checksum = "crc32c:" + Convert.ToHexString(Convert.FromBase64String(r.ChecksumCRC32C)).ToLowerInvariant();
+            return new RemoteStat(r.ContentLength, RemoteStat.NormalizeETag(r.ETag), checksum,
+                r.LastModified is { } lm ? new DateTimeOffset(DateTime.SpecifyKind(lm, DateTimeKind.Utc)) : null);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw await NotFoundAsync(client, item, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException)
+        {
+            throw S3Errors.Map(e, Describe(item));
+        }
+    }
+
+    /// <summary>A HEAD cannot say whether the key or the bucket is missing; one listing call can.</summary>
+    async Task<StoreException> NotFoundAsync(AmazonS3Client client, MediaRef item, CancellationToken ct)
+    {
+        try
+        {
+            await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = item.Bucket, MaxKeys = 1 }, ct).ConfigureAwait(false);
+            return new StoreException(StoreErrorKind.NotFound, $"{Describe(item)} was not found: no such key in bucket '{item.Bucket}'", status: 404);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
+        {
+            return new StoreException(StoreErrorKind.NotFound, $"{Describe(item)} was not found: bucket '{item.Bucket}' does not exist", status: 404);
+        }
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException)
+        {
+            return new StoreException(StoreErrorKind.NotFound, $"{Describe(item)} was not found (HTTP 404)", status: 404);
+        }
+    }
+
+    protected override async Task<Uri> PresignGetAsync(MediaRef item, CancellationToken ct)
+    {
+        var client = await ClientForBucketAsync(item.Bucket, ct).ConfigureAwait(false);
+        var url = await client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = item.Bucket, Key = item.Key, Verb = HttpVerb.GET, Expires = DateTime.UtcNow.AddHours(2),
+            Protocol = _settings.EndpointUrl?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
+        }).ConfigureAwait(false);
+        return new Uri(url);
+    }
+
+    protected override async IAsyncEnumerable<string> ListKeysAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var client = await ClientForBucketAsync(bucket, ct).ConfigureAwait(false);
+        var req = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, MaxKeys = 1000 };
+        while (true)
+        {
+            ListObjectsV2Response page;
+            try { page = await client.ListObjectsV2Async(req, ct).ConfigureAwait(false); }
+            catch (Exception e) when (e is AmazonServiceException or AmazonClientException)
+            {
+                throw S3Errors.Map(e, $"listing s3://{bucket}/{prefix}");
+            }
+            foreach (var o in page.S3Objects ?? new List<S3Object>()) yield return o.Key;
+            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken)) yield break;
+            req.ContinuationToken = page.NextContinuationToken;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var c in _clients.Values) c.Dispose();
+    }
+}
