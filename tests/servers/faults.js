@@ -6,9 +6,12 @@ class Faults {
   constructor() { this.rules = []; this.injected = 0; }
   set(rules) { this.rules = (Array.isArray(rules) ? rules : [rules]).map(r => ({ times: Infinity, ...r })); }
   clear() { this.rules = []; }
-  take(path) {
+  // `method` HEAD skips rules that only act on a body (reset, truncate, drip), so a HEAD before the GET
+  // does not use them up.
+  take(path, method) {
     for (const r of this.rules) {
       if (r.times <= 0) continue;
+      if (method === 'HEAD' && (r.kind === 'reset' || r.kind === 'truncate' || r.kind === 'drip')) continue;
       const m = r.match ?? '';
       const hit = m.startsWith('/') && m.endsWith('/') && m.length > 1 ? new RegExp(m.slice(1, -1)).test(path) : path.includes(m);
       if (!hit) continue;

@@ -31,7 +31,7 @@ function freePort() {
 
 function startChild(script, args, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env, FOC_EXIT_ON_STDIN_CLOSE: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
     children.push(child);
     let buf = '', err = '';
     const timer = setTimeout(() => reject(new Error(`${path.basename(script)} did not start: ${err}`)), 60000);

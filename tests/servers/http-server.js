@@ -22,33 +22,44 @@ function start({ port = 0, host = '127.0.0.1', root }) {
     counts.set(url.pathname, (counts.get(url.pathname) || 0) + 1);
     let st;
     try { st = fs.statSync(full); } catch { st = null; }
-    const rule = faults.take(url.pathname);
+    const rule = faults.take(url.pathname, req.method);
     if (!st || !st.isFile()) {
       if (rule && rule.kind === 'status') return sendWithFault(res, rule);
       res.writeHead(404, { 'Content-Type': 'text/plain' }); return res.end('not found\n');
     }
     const etag = '"' + crypto.createHash('sha1').update(`${st.size}-${st.mtimeMs}-${st.ino}`).digest('hex').slice(0, 20) + '"';
     const headers = { ETag: etag, 'Last-Modified': st.mtime.toUTCString(), 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
-    if (req.headers['if-none-match'] === etag) { res.writeHead(304, headers); return res.end(); }
+    const inm = req.headers['if-none-match'];
+    if (inm && (inm.trim() === '*' || inm.split(',').map(s => s.trim().replace(/^W\//, '')).includes(etag))) { res.writeHead(304, headers); return res.end(); }
     if (req.headers['if-match'] && req.headers['if-match'] !== etag && req.headers['if-match'] !== '*') { res.writeHead(412); return res.end(); }
     let start = 0, end = st.size - 1, status = 200;
     const range = req.headers.range;
     const ifRange = req.headers['if-range'];
-    if (range && (!ifRange || ifRange === etag)) {
-      const m = /^bytes=(\d*)-(\d*)$/.exec(range);
-      if (!m || (m[1] === '' && m[2] === '')) { res.writeHead(416, { 'Content-Range': `bytes */${st.size}` }); return res.end(); }
+    // One range; multiple or malformed ranges are ignored (full 200, as RFC 9110 allows).
+    const m = range && (!ifRange || ifRange === etag) ? /^bytes=(\d*)-(\d*)$/.exec(range.trim()) : null;
+    if (m && (m[1] !== '' || m[2] !== '')) {
       if (m[1] === '') { start = Math.max(0, st.size - Number(m[2])); } else { start = Number(m[1]); if (m[2] !== '') end = Math.min(Number(m[2]), st.size - 1); }
-      if (start >= st.size || start > end) { res.writeHead(416, { 'Content-Range': `bytes */${st.size}` }); return res.end(); }
+      if (start >= st.size || start > end || (m[1] === '' && Number(m[2]) === 0)) { res.writeHead(416, { 'Content-Range': `bytes */${st.size}` }); return res.end(); }
       status = 206;
       headers['Content-Range'] = `bytes ${start}-${end}/${st.size}`;
     }
     headers['Content-Length'] = String(end - start + 1);
-    if (req.method === 'HEAD') return sendWithFault(res, rule && rule.kind !== 'reset' && rule.kind !== 'truncate' ? rule : null, status, headers, null);
+    if (req.method === 'HEAD') return sendWithFault(res, rule, status, headers, null);
     if (req.method !== 'GET') { res.writeHead(405); return res.end(); }
+    if (rule && rule.kind === 'status') return sendWithFault(res, rule);
+    bytes += end - start + 1;
+    if (!rule || rule.kind === 'wrong-etag') {
+      // No body fault: stream from disk, so large files do not sit in memory.
+      if (rule) headers.ETag = '"injected-' + Date.now() + '"';
+      res.writeHead(status, headers);
+      if (end < start) return res.end();
+      const rs = fs.createReadStream(full, { start, end });
+      rs.on('error', () => res.destroy());
+      return rs.pipe(res);
+    }
     const fd = fs.openSync(full, 'r');
     const body = Buffer.alloc(end - start + 1);
     try { fs.readSync(fd, body, 0, body.length, start); } finally { fs.closeSync(fd); }
-    bytes += body.length;
     sendWithFault(res, rule, status, headers, body);
   });
 

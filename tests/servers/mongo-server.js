@@ -5,3 +5,5 @@ const arg = n => { const i = process.argv.indexOf(n); return i > 0 ? process.arg
 const port = Number(arg('--port'));
 new CongoServer({ port, host: '127.0.0.1' }).start()
   .then(() => console.log(`READY mongodb://127.0.0.1:${port}`), e => { console.error(e); process.exit(1); });
+// Started by harness.js: exit when its stdin pipe closes, so a killed harness (even SIGKILL) leaves no orphan.
+if (process.env.FOC_EXIT_ON_STDIN_CLOSE === '1') { process.stdin.on('end', () => process.exit(0)); process.stdin.on('error', () => process.exit(0)); process.stdin.resume(); }

@@ -7,3 +7,5 @@ const buckets = (arg('--buckets') || '').split(',').filter(Boolean).map(name => 
 new S3rver({
   port: Number(arg('--port')), address: '127.0.0.1', silent: true, directory: arg('--dir'), configureBuckets: buckets,
 }).run().then(({ port }) => console.log(`READY http://127.0.0.1:${port}`), e => { console.error(e); process.exit(1); });
+// Started by harness.js: exit when its stdin pipe closes, so a killed harness (even SIGKILL) leaves no orphan.
+if (process.env.FOC_EXIT_ON_STDIN_CLOSE === '1') { process.stdin.on('end', () => process.exit(0)); process.stdin.on('error', () => process.exit(0)); process.stdin.resume(); }
