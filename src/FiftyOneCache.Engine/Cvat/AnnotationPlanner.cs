@@ -97,6 +97,8 @@ public sealed class AnnotationPlanner
                 $"{missing.Count} of {rel.Count} sample(s) are not listed in the manifest {manifest.Canonical}: {List(missing, r.MaxListed)}. " +
                 "Regenerate the manifest (CVAT's utils/dataset_manifest/create.py) so that it covers them.", ErrorKind.ObjectNotFound);
 
+        // Only now talk to CVAT: everything above is checked without sending a request.
+        await _cvat.ConnectAsync(ct).ConfigureAwait(false);
         var storage = await FindStorageAsync(r, manifest, ct).ConfigureAwait(false);
         var tasks = Split(r, ds, rel.Select(x => x.Sample).ToList())
             .Select(t => new PlannedTask
@@ -179,6 +181,8 @@ public sealed class AnnotationPlanner
     async Task<AnnotationPlan> PlanUploadAsync(AnnotationRequest r, AnnotationDataset ds, System.Text.Json.Nodes.JsonArray labels, bool fetchMedia,
                                                TransferProgress? progress, CancellationToken ct)
     {
+        // Credentials first: a wrong password should not cost a long download.
+        await _cvat.ConnectAsync(ct).ConfigureAwait(false);
         // Copies come from the cache: downloaded now where missing, so a broken item fails before any task exists.
         var results = await FetchAsync(ds.Samples.Select(s => s.FilePath), fetchMedia, false, progress, ct).ConfigureAwait(false);
         var failed = results.Where(x => !x.Succeeded || (x.Status == ItemStatus.Local && !File.Exists(x.LocalPath)))

@@ -85,7 +85,7 @@ public sealed class AnnotationRunner
             }
             var unfinished = outcome.FailedTaskIds.Count > 0 ? $" Task #{outcome.FailedTaskIds[0]} has no usable data." : "";
             throw new AnnotationPartialFailureException(
-                $"CVAT annotation run '{r.AnnotationKey}' failed after creating {created} at {outcome.CvatUrl}: {e.Message}.{unfinished} The run was {recorded}.",
+                $"CVAT annotation run '{r.AnnotationKey}' failed after creating {created} at {outcome.CvatUrl}: {e.Message.TrimEnd('.')}.{unfinished} The run was {recorded}.",
                 outcome, e);
         }
 

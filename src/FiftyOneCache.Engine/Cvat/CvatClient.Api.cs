@@ -57,7 +57,7 @@ public sealed partial class CvatClient
 
     public async Task<int> CreateProjectAsync(string name, JsonArray labels, CancellationToken ct)
     {
-        var r = await SendJsonAsync(HttpMethod.Post, "api/projects", new JsonObject { ["name"] = name, ["labels"] = labels }, ct).ConfigureAwait(false);
+        var r = await SendJsonAsync(HttpMethod.Post, "api/projects", new JsonObject { ["name"] = name, ["labels"] = labels.DeepClone() }, ct).ConfigureAwait(false);
         return r?["id"]?.GetValue<int>() ?? throw new CvatException("CVAT created a project but returned no id", ErrorKind.InvalidData);
     }
 
@@ -66,7 +66,7 @@ public sealed partial class CvatClient
     {
         var body = new JsonObject { ["name"] = name, ["segment_size"] = segmentSize };
         if (projectId is { } p) body["project_id"] = p;
-        else body["labels"] = labels;
+        else body["labels"] = labels?.DeepClone(); // a node belongs to one parent: every task gets its own copy
         var r = await SendJsonAsync(HttpMethod.Post, "api/tasks", body, ct).ConfigureAwait(false);
         return r?["id"]?.GetValue<int>() ?? throw new CvatException("CVAT created a task but returned no id", ErrorKind.InvalidData);
     }

@@ -71,7 +71,8 @@ public sealed partial class CvatClient : IDisposable
     /// <summary>Reads the server version and authenticates; the first call that can fail on bad credentials.</summary>
     public async Task ConnectAsync(CancellationToken ct)
     {
-        var about = await GetAsync("api/server/about", ct).ConfigureAwait(false);
+        if (IsConnected) return;
+        var about = await GetOrThrowAsync("api/server/about", ct).ConfigureAwait(false);
         var v = about?["version"]?.GetValue<string>();
         if (v is not null && Version.TryParse(new string(v.TakeWhile(c => char.IsDigit(c) || c == '.').ToArray()).Trim('.'), out var parsed))
             ServerVersion = parsed;
@@ -106,9 +107,12 @@ public sealed partial class CvatClient : IDisposable
             _log.Verbose($"CVAT credentials: user '{_options.Username}' (token from /api/auth/login)");
         }
         // One cheap authenticated call so bad basic credentials / tokens fail here, before any work.
-        var self = await GetAsync("api/users/self", ct).ConfigureAwait(false);
+        var self = await GetOrThrowAsync("api/users/self", ct).ConfigureAwait(false);
         _log.Debug($"CVAT user id {self?["id"]}");
+        IsConnected = true;
     }
+
+    public bool IsConnected { get; private set; }
 
     internal Uri Resolve(string pathAndQuery) =>
         pathAndQuery.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || pathAndQuery.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
