@@ -27,9 +27,8 @@ try {
 
     # Pester: the cmdlets, in a child pwsh so that the module loads as a user would load it
     $pesterOut = Join-Path $results 'pester.json'
-    $pwsh = (Get-Process -Id $PID).Path
     $runner = Join-Path $Root 'tests/pester/Run-Pester.ps1'
-    & $pwsh -NoProfile -NonInteractive -File $runner -PesterPath (Get-PesterModulePath) -ModulePath $ModuleDir -ResultPath $pesterOut -Filter $Filter
+    Invoke-Pwsh -NoProfile -NonInteractive -File $runner -PesterPath (Get-PesterModulePath) -ModulePath $ModuleDir -ResultPath $pesterOut -Filter $Filter
     if (Test-Path $pesterOut) {
         $p = Get-Content $pesterOut -Raw | ConvertFrom-Json
         $totals.passed += $p.Passed; $totals.failed += $p.Failed; $totals.skipped += $p.Skipped

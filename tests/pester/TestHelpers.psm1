@@ -1,6 +1,6 @@
 # Shared by the Pester suites: the built module, the harness's servers, and a fresh cache per test.
 function Import-FiftyOneCache {
-    Import-Module (Join-Path $env:FOC_MODULE_PATH 'FiftyOneCache.psd1') -Force -ErrorAction Stop
+    Import-Module (Join-Path $env:FOC_MODULE_PATH 'FiftyOneCache.psd1') -Force -Global -ErrorAction Stop
 }
 
 function Get-TestServers {
@@ -30,4 +30,17 @@ function New-HttpTestFile {
     return "$($s.http.url)/$($RelativePath -replace '\\','/')"
 }
 
-Export-ModuleMember -Function Import-FiftyOneCache, Get-TestServers, New-TestCache, New-HttpTestFile
+# pwsh from the tool manifest runs as 'dotnet pwsh.dll'; child processes must be started the same way.
+# Returns @{ File; Prefix } for ProcessStartInfo/Start-Process: File, then Prefix + your arguments.
+function Get-PwshLaunch {
+    $exe = [Environment]::ProcessPath
+    if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$') { return @{ File = $exe; Prefix = @((Join-Path $PSHOME 'pwsh.dll')) } }
+    return @{ File = $exe; Prefix = @() }
+}
+
+function Invoke-Pwsh {
+    $l = Get-PwshLaunch
+    & $l.File @($l.Prefix + $args)
+}
+
+Export-ModuleMember -Function Import-FiftyOneCache, Get-TestServers, New-TestCache, New-HttpTestFile, Get-PwshLaunch, Invoke-Pwsh

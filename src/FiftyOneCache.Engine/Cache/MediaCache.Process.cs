@@ -21,6 +21,7 @@ public sealed partial class MediaCache
         var concurrency = options.Concurrency ?? DefaultConcurrency;
         var pinned = new ConcurrentBagOfPins(this);
         var expanded = options.Recurse ? Expand(input, progress, output.Writer, ct) : input;
+        if (options.Shard is { Count: > 1 } shard) expanded = FilterShard(expanded, shard, ct);
         var window = options.Ordered ? new SemaphoreSlim(Math.Max(4096, concurrency * 16)) : null;
         var reorder = options.Ordered ? new Reorderer(output.Writer, window!) : null;
 
@@ -59,6 +60,29 @@ public sealed partial class MediaCache
             if (window is not null) await window.WaitAsync(ct).ConfigureAwait(false);
             yield return w;
         }
+    }
+
+    /// <summary>Keeps this machine's share; unparseable paths stay in every shard so that their errors are seen.</summary>
+    ChannelReader<WorkItem> FilterShard(ChannelReader<WorkItem> input, Shard shard, CancellationToken ct)
+    {
+        var outCh = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(1024) { SingleWriter = true });
+        _ = Task.Run(async () =>
+        {
+            long seq = 0;
+            try
+            {
+                await foreach (var w in input.ReadAllAsync(ct).ConfigureAwait(false))
+                {
+                    string key;
+                    try { key = Parser.Parse(w.Path).Canonical; } catch (Exception) { key = ""; }
+                    if (key.Length == 0 || shard.Contains(key))
+                        await outCh.Writer.WriteAsync(w with { Sequence = seq++ }, ct).ConfigureAwait(false);
+                }
+                outCh.Writer.TryComplete();
+            }
+            catch (Exception e) { outCh.Writer.TryComplete(e); }
+        }, CancellationToken.None);
+        return outCh.Reader;
     }
 
     /// <summary>Expands prefixes into the objects under them as the listing streams in.</summary>

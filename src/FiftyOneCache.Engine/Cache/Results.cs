@@ -52,6 +52,33 @@ public sealed class ProcessOptions
     public bool Ordered { get; init; }
     /// <summary>Concurrent transfers; default num_workers × 8.</summary>
     public int? Concurrency { get; init; }
+    /// <summary>Take only this machine's share of the items (fleet prewarm); applied after prefix expansion.</summary>
+    public Shard? Shard { get; init; }
+}
+
+/// <summary>
+/// Shard i of n: an item belongs to the shard that a stable hash of its canonical path names, so every machine
+/// running the same prewarm with its own index takes a disjoint share and together they cover everything.
+/// </summary>
+public sealed record Shard(int Index, int Count)
+{
+    public static Shard Parse(string text)
+    {
+        var parts = text.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], out var i) && int.TryParse(parts[1], out var n) && n >= 1 && i >= 0 && i < n)
+            return new Shard(i, n);
+        throw new FormatException($"'{text}' is not a shard: use i/n with 0 <= i < n, e.g. 0/4");
+    }
+
+    public bool Contains(string canonicalPath)
+    {
+        if (Count == 1) return true;
+        Span<byte> h = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonicalPath), h);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(h) % (ulong)Count == (ulong)Index;
+    }
+
+    public override string ToString() => $"{Index}/{Count}";
 }
 
 /// <summary>FiftyOne's cache statistics, for the whole cache or for the given items.</summary>

@@ -25,22 +25,63 @@ public sealed class InvokeMediaDownloadCommand : MediaBatchCmdlet
     [Parameter]
     public SwitchParameter Summary { get; set; }
 
+    /// <summary>Take only share i of n of the items (stable hash of each path), e.g. 0/4, for fleet prewarm.</summary>
+    [Parameter]
+    [ValidatePattern(@"^\d+/\d+$")]
+    public string? Shard { get; set; }
+
+    /// <summary>Append one JSON object per item, and the summary, to this file (JSON lines) for ops pipelines.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LogPath { get; set; }
+
+    JsonLinesLog? _log;
+
     protected override string Activity => "Downloading media";
+
+    protected override void BeginProcessing()
+    {
+        if (LogPath is not null)
+        {
+            try { _log = new JsonLinesLog(GetUnresolvedProviderPathFromPSPath(LogPath)); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            { ThrowTerminatingError(new ErrorRecord(e, "LogOpenFailed", ErrorCategory.OpenError, LogPath)); }
+        }
+        base.BeginProcessing();
+    }
 
     protected override ProcessOptions Options => new()
     {
         Update = Update, Recurse = Recurse,
         Concurrency = NumWorkers > 0 ? Math.Clamp(NumWorkers * 8, 1, 256) : null,
+        Shard = ParseShard(),
     };
+
+    Shard? ParseShard()
+    {
+        if (Shard is null) return null;
+        try { return Engine.Cache.Shard.Parse(Shard); }
+        catch (FormatException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "InvalidShard", ErrorCategory.InvalidArgument, Shard));
+            return null;
+        }
+    }
 
     protected override void Emit(MediaItemResult result)
     {
+        _log?.Item(result);
         if (!Summary) WriteObject(result);
     }
 
+    protected override void Failed(MediaItemResult result) => _log?.Item(result);
+
     protected override void Completed(TransferProgress p)
     {
-        if (Summary) WriteObject(DownloadSummary.From(p));
+        var summary = DownloadSummary.From(p);
+        _log?.Summary(summary);
+        _log?.Dispose();
+        if (Summary) WriteObject(summary);
     }
 }
 

@@ -107,6 +107,9 @@ public abstract class MediaBatchCmdlet : MediaCacheCmdlet
         Completed(_progress!);
     }
 
+    /// <summary>Called for a failed item that is reported as an error rather than emitted.</summary>
+    protected virtual void Failed(MediaItemResult result) { }
+
     /// <summary>Called once after the last result (summaries).</summary>
     protected virtual void Completed(TransferProgress progress) { }
 
@@ -116,7 +119,7 @@ public abstract class MediaBatchCmdlet : MediaCacheCmdlet
         {
             Log.Drain(this);
             DescribeStore(r.Store);
-            if (r.Status == ItemStatus.Failed && !SkipFailures) WriteError(ErrorFor(r));
+            if (r.Status == ItemStatus.Failed && !SkipFailures) { Failed(r); WriteError(ErrorFor(r)); }
             else
             {
                 if (r.Status == ItemStatus.Failed) WriteWarning($"{r.Path}: {r.Error}");
