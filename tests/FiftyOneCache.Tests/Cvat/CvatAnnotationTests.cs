@@ -18,15 +18,20 @@ public sealed class CvatAnnotationTests : IAsyncLifetime, IDisposable
     readonly CvatFake _fake;
     readonly TempDir _dir = new("foc-cvat");
     readonly MemoryStore _s3 = new("s3");
+    readonly MemoryStore _minio = new("minio");
     readonly MemoryDatasetStore _datasets = new();
     readonly MediaCache _cache;
+    readonly Xunit.Abstractions.ITestOutputHelper _out;
 
-    public CvatAnnotationTests(CvatFake fake)
+    public CvatAnnotationTests(CvatFake fake, Xunit.Abstractions.ITestOutputHelper output)
     {
         _fake = fake;
+        _out = output;
         var config = new CacheConfig { CacheDir = _dir.Sub("cache"), NumWorkers = 2 };
         var stores = new StoreRegistry(config, NullLog.Instance);
         stores.Register("s3", () => _s3);
+        stores.Register("minio", () => _minio);
+        stores.MinioRouting = new TestMinioRouting();
         _cache = MediaCache.Open(config, NullLog.Instance, stores);
     }
 
@@ -93,6 +98,16 @@ public sealed class CvatAnnotationTests : IAsyncLifetime, IDisposable
         Assert.Single(rec.Results["job_ids"][t1].AsBsonArray); // 2 frames, segment size 2
         Assert.Equal("complete", rec.Extra["status"].AsString);
         Assert.Equal("CloudManifest", rec.Extra["mode"].AsString);
+
+        // What CVAT received and what was recorded, for whoever reads the test output.
+        var log = await _fake.LogAsync();
+        foreach (var e in log)
+            _out.WriteLine($"{e!["method"]} {e["path"]}{(e["query"] is JsonObject q && q.Count > 0 ? "?" + string.Join("&", q.Select(kv => $"{kv.Key}={kv.Value}")) : "")} -> {e["status"]}" +
+                           (e["method"]!.GetValue<string>() == "POST" && e["body"] is JsonObject b ? "  " + b.ToJsonString() : ""));
+        var pretty = new MongoDB.Bson.IO.JsonWriterSettings { Indent = true, OutputMode = MongoDB.Bson.IO.JsonOutputMode.RelaxedExtendedJson };
+        _out.WriteLine("config: " + rec.Config.ToJson(pretty));
+        _out.WriteLine("results: " + rec.Results.ToJson(pretty));
+        _out.WriteLine("_fiftyonecache: " + rec.Extra.ToJson(pretty));
     }
 
     [Fact]
@@ -277,5 +292,35 @@ public sealed class CvatAnnotationTests : IAsyncLifetime, IDisposable
         using var again = Client();
         var e = await Assert.ThrowsAsync<AnnotationValidationException>(() => Run(Request(bucketManifest: true), again));
         Assert.Contains("already has an annotation run with key 'round1'", e.Message);
+    }
+
+    [Fact]
+    public async Task MinIO_samples_use_the_storage_attached_with_the_same_endpoint()
+    {
+        var keys = Keys(1);
+        foreach (var k in keys) _minio.Put("shared-bkt", k, new byte[10]);
+        _minio.Put("shared-bkt", "manifest.jsonl", Manifests.Images(keys));
+        _datasets.Add("m", keys.Select(k => $"minio://shared-bkt/{k}"));
+        await _fake.AttachStorageAsync("shared-bkt", Manifests.Images(keys)); // an AWS bucket of the same name
+        var other = await _fake.AttachStorageAsync("shared-bkt", Manifests.Images(keys), specificAttributes: "endpoint_url=http://other.example:9000");
+        var mine = await _fake.AttachStorageAsync("shared-bkt", Manifests.Images(keys), specificAttributes: "endpoint_url=http%3A%2F%2Fminio.example%3A9000&region=us-east-1");
+        using var cvat = Client();
+        var r = new AnnotationRequest
+        {
+            AnnotationKey = "m1", LabelField = "gt", Classes = ["a"], UseBucketManifest = true, MinioEndpoint = "http://minio.example:9000",
+        };
+
+        await Run(r, cvat, "m");
+
+        var task = (await _fake.StateAsync())["tasks"]![0]!;
+        Assert.Equal(mine, task["dataRequest"]!["cloud_storage_id"]!.GetValue<int>());
+        Assert.NotEqual(other, mine);
+    }
+
+    sealed class TestMinioRouting : FiftyOneCache.Engine.Paths.IMinioRouting
+    {
+        public FiftyOneCache.Engine.Paths.MediaRef? MatchEndpoint(string url) => null;
+        public bool IsAlias(string scheme) => scheme == "minio";
+        public string? AliasDescription => "minio://";
     }
 }
