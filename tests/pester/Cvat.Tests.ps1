@@ -77,6 +77,13 @@ Describe 'New-CvatAnnotation' {
         @(Invoke-Control GET '/__control/log' $null).Count | Should -Be 0
     }
 
+    It 'reports an unreachable FiftyOne database before contacting CVAT' {
+        $env:FIFTYONE_CVAT_URL = $cvatUrl
+        { New-CvatAnnotation -Dataset d -AnnotationKey k -LabelField f -Classes a -Credential $credential -DatabaseUri 'mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300&connectTimeoutMS=300' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'DatabaseUnavailable,FiftyOneCache.Cmdlets.NewCvatAnnotationCommand'
+        @(Invoke-Control GET '/__control/log' $null).Count | Should -Be 0
+    }
+
     It '-WhatIf validates, shows the requests, and sends CVAT nothing but GETs' -Skip:$noMongo {
         $files = 1..3 | ForEach-Object { $f = Join-Path $dir "img$_.jpg"; [IO.File]::WriteAllBytes($f, [byte[]]::new(500 + $_)); $f }
         $uri = (Get-TestServers).mongo.uri

@@ -151,7 +151,8 @@ public sealed class NewCvatAnnotationCommand : MediaCacheCmdlet
     T Pump<T>(Func<CancellationToken, Task<T>> work)
     {
         var task = Task.Run(() => work(Cancel));
-        while (!task.Wait(100))
+        // Wait without Task.Wait, which would wrap the engine's exception in an AggregateException.
+        while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(100))
         {
             Log.Drain(this);
             AnnotationProgress? last = null;

@@ -317,6 +317,29 @@ public sealed class CvatAnnotationTests : IAsyncLifetime, IDisposable
         Assert.NotEqual(other, mine);
     }
 
+    [Fact]
+    public async Task Reads_are_retried_on_5xx_and_429_but_creating_a_task_is_not()
+    {
+        var keys = Keys(1);
+        SeedBucket("media-bkt", keys);
+        _s3.Put("media-bkt", "manifest.jsonl", Manifests.Images(keys));
+        await _fake.AttachStorageAsync("media-bkt", Manifests.Images(keys));
+        await _fake.Control("/__control/faults", new JsonArray(
+            new JsonObject { ["match"] = "GET /api/cloudstorages", ["status"] = 503, ["times"] = 1 },
+            new JsonObject { ["match"] = "GET /api/jobs", ["status"] = 429, ["headers"] = new JsonObject { ["Retry-After"] = "0" }, ["times"] = 1 },
+            new JsonObject { ["match"] = "POST /api/tasks", ["status"] = 502, ["body"] = new JsonObject { ["detail"] = "Bad gateway" }, ["times"] = 1 }));
+        using var cvat = Client();
+
+        var e = await Assert.ThrowsAsync<CvatException>(() => Run(Request(bucketManifest: true), cvat));
+
+        Assert.Contains("CVAT answered 502", e.Message);
+        Assert.Contains("Bad gateway", e.Message);
+        var log = CvatFake.Summary(await _fake.LogAsync());
+        Assert.Equal(2, log.Count(l => l.StartsWith("GET /api/cloudstorages?", StringComparison.Ordinal))); // 503, then 200
+        Assert.Single(log, l => l.StartsWith("POST /api/tasks", StringComparison.Ordinal)); // never repeated
+        Assert.Empty(_datasets.Runs); // nothing was created, so nothing to record
+    }
+
     sealed class TestMinioRouting : FiftyOneCache.Engine.Paths.IMinioRouting
     {
         public FiftyOneCache.Engine.Paths.MediaRef? MatchEndpoint(string url) => null;
