@@ -40,13 +40,15 @@ BeforeAll {
         $coll = "samples.$dsId"
         $doc = [MongoDB.Bson.BsonDocument]::new()
         $null = $doc.Add('_id', $dsId).Add('name', $Name).Add('version', '1.3.0').Add('media_type', 'image').Add('sample_collection_name', $coll).Add('annotation_runs', [MongoDB.Bson.BsonDocument]::new())
-        $db.GetCollection[MongoDB.Bson.BsonDocument]('datasets').InsertOne($doc)
+        # PowerShell fills no optional .NET parameters: settings, options and tokens are passed explicitly.
+        $none = [Threading.CancellationToken]::None
+        $db.GetCollection[MongoDB.Bson.BsonDocument]('datasets', $null).InsertOne($doc, $null, $none)
         foreach ($p in $FilePaths) {
             $s = [MongoDB.Bson.BsonDocument]::new()
             $null = $s.Add('_id', [MongoDB.Bson.ObjectId]::GenerateNewId()).Add('filepath', $p).Add('_media_type', 'image').Add('tags', [MongoDB.Bson.BsonArray]::new())
-            $db.GetCollection[MongoDB.Bson.BsonDocument]($coll).InsertOne($s)
+            $db.GetCollection[MongoDB.Bson.BsonDocument]($coll, $null).InsertOne($s, $null, $none)
         }
-        return $db
+        return [pscustomobject]@{ Db = $db; Id = $dsId }
     }
 }
 
@@ -89,7 +91,7 @@ Describe 'New-CvatAnnotation' {
         $uri = (Get-TestServers).mongo.uri
         $null = New-MongoDataset $uri "whatif$PID" $files
         $env:FIFTYONE_CVAT_URL = $cvatUrl
-        $out = New-CvatAnnotation -Dataset "whatif$PID" -AnnotationKey r1 -LabelField gt -Classes car, person -Credential $credential -DatabaseUri $uri -WhatIf 6>&1 | Out-String
+        $out = New-CvatAnnotation -Dataset "whatif$PID" -AnnotationKey r1 -LabelField gt -Classes car, person -Credential $credential -DatabaseUri $uri -WhatIf -Verbose 4>&1 | Out-String
         $out | Should -Match 'POST /api/tasks'
         $log = @(Invoke-Control GET '/__control/log' $null)
         $log.Count | Should -BeGreaterThan 0
@@ -100,16 +102,22 @@ Describe 'New-CvatAnnotation' {
     It 'uploads a dataset, emits the task and job ids, and records the run in MongoDB' -Skip:$noMongo {
         $files = 1..3 | ForEach-Object { $f = Join-Path $dir "img$_.jpg"; [IO.File]::WriteAllBytes($f, [byte[]]::new(500 + $_)); $f }
         $uri = (Get-TestServers).mongo.uri
-        $db = New-MongoDataset $uri "real$PID" $files
+        $seed = New-MongoDataset $uri "real$PID" $files
+        $db = $seed.Db
         $r = New-CvatAnnotation -Dataset "real$PID" -AnnotationKey round1 -LabelField gt -LabelType detections -Classes car, person -CvatUrl $cvatUrl -Credential $credential -DatabaseUri $uri -TaskSize 2 -Confirm:$false
         $r.Mode | Should -Be 'Upload'
         $r.TaskIds.Count | Should -Be 2
         $r.JobIds.Count | Should -BeGreaterOrEqual 2
         $r.TaskUrls[0] | Should -BeLike "$cvatUrl/tasks/*"
         ($r | Format-List | Out-String) | Should -Match 'TaskIds\s*:'
-        $runs = $db.GetCollection[MongoDB.Bson.BsonDocument]('runs').Find([MongoDB.Bson.BsonDocument]::new('key', 'round1')).ToList()
+        $filter = [MongoDB.Driver.BsonDocumentFilterDefinition[MongoDB.Bson.BsonDocument]]::new([MongoDB.Bson.BsonDocument]::new('key', 'round1').Add('_dataset_id', $seed.Id))
+        $cursor = $db.GetCollection[MongoDB.Bson.BsonDocument]('runs', $null).FindSync[MongoDB.Bson.BsonDocument]($filter, $null, [Threading.CancellationToken]::None)
+        $runs = @(while ($cursor.MoveNext([Threading.CancellationToken]::None)) { $cursor.Current })
         $runs.Count | Should -Be 1
         $runs[0]['config']['method'].AsString | Should -Be 'cvat'
         ($runs[0].ToString()) | Should -Not -Match $password
+        $runs[0]['_fiftyonecache']['status'].AsString | Should -Be 'complete'
+        $state = Invoke-Control GET '/__control/state' $null
+        @($state.tasks.uploadedFiles).Count | Should -Be 3
     }
 }
