@@ -10,7 +10,8 @@
     CompatiblePSEditions   = @('Core')
     CmdletsToExport        = @(
         'Get-MediaLocalPath', 'Invoke-MediaDownload', 'Get-MediaCacheStats', 'Clear-MediaCache',
-        'Set-MediaCacheConfig', 'Get-MediaCacheConfig', 'Get-MediaCacheEntry', 'Test-MediaCache'
+        'Set-MediaCacheConfig', 'Get-MediaCacheConfig', 'Get-MediaCacheEntry', 'Test-MediaCache',
+        'New-CvatAnnotation'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()
