@@ -196,7 +196,7 @@ public sealed partial class MediaCache
             catch (Exception e)
             {
                 RestoreAfterFailure(rel, m, present);
-                if (e is StoreException { Kind: StoreErrorKind.Changed } && round < 3) continue; // re-stat and start over
+                if (e is StoreException { Kind: StoreErrorKind.Changed or StoreErrorKind.Corrupt } && round < 3) continue; // re-stat and start over
                 throw;
             }
             Index.Complete(rel, m.Canonical, stat.Size, stat.ETag, stat.Checksum);
