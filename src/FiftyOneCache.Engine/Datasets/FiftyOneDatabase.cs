@@ -61,6 +61,9 @@ public sealed class FiftyOneDatabase
         return new FiftyOneDatabase(db, display);
     }
 
+    /// <summary>Wraps a database handle the caller already holds (the CVAT run writer shares it).</summary>
+    public static FiftyOneDatabase From(IMongoDatabase db) => new(db, db.Client.Settings.Server.ToString());
+
     public IMongoCollection<BsonDocument> Datasets => Database.GetCollection<BsonDocument>("datasets");
 
     public List<string> DatasetNames() =>
