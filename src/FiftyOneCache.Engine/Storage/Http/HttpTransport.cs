@@ -41,9 +41,13 @@ public sealed class HttpTransport : IDisposable
         using var req = new HttpRequestMessage(HttpMethod.Head, url);
         prepare?.Invoke(req);
         using var resp = await SendAsync(req, what, ct).ConfigureAwait(false);
-        if (resp.StatusCode == HttpStatusCode.MethodNotAllowed || resp.Content.Headers.ContentLength is null)
+        // Servers that refuse HEAD, or answer it without a size, are asked for one byte instead; any other
+        // failure is the answer (a 503 keeps its Retry-After, a 404 costs one request).
+        if (resp.StatusCode is HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented)
             return await StatByRangeAsync(url, what, ct, prepare).ConfigureAwait(false);
         EnsureSuccess(resp, what);
+        if (resp.Content.Headers.ContentLength is null)
+            return await StatByRangeAsync(url, what, ct, prepare).ConfigureAwait(false);
         return StatFrom(resp, resp.Content.Headers.ContentLength!.Value);
     }
 
