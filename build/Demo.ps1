@@ -27,7 +27,7 @@ try {
     $urls = 1..24 | ForEach-Object { '{0}/demo/images/frame{1:d3}.bmp' -f $servers.Info.http.url, $_ }
 
     Write-Host "`n# 1. Prewarm 24 images from $($servers.Info.http.url) into $env:FIFTYONE_MEDIA_CACHE_DIR" -ForegroundColor Green
-    $urls | Invoke-MediaDownload | Format-Table -AutoSize | Out-Host
+    $urls | Invoke-MediaDownload | Format-Table Status, Size, Duration, Path -AutoSize | Out-Host
     Write-Host '# 2. Local paths (a drop-in for the list of file paths; cache hits now)' -ForegroundColor Green
     $urls | Select-Object -First 5 | Get-MediaLocalPath | Out-Host
     Write-Host '# 3. Cache statistics' -ForegroundColor Green
@@ -35,9 +35,9 @@ try {
     Write-Host '# 4. Shrink the limit to 50 KB: least recently used files are evicted' -ForegroundColor Green
     $urls | Select-Object -Last 3 | Get-MediaLocalPath | Out-Null   # touch the last three: they stay
     Set-MediaCacheConfig -CacheSizeBytes 50KB -Verbose
-    Get-MediaCacheEntry | Format-Table -AutoSize | Out-Host
+    Get-MediaCacheEntry | Format-Table LastAccess, Size, Source -AutoSize | Out-Host
     Write-Host '# 5. Clear one item, then show statistics for the whole list' -ForegroundColor Green
-    Clear-MediaCache -Path $urls[-1] -Confirm:$false -PassThru | Format-Table -AutoSize | Out-Host
+    Clear-MediaCache -Path $urls[-1] -Confirm:$false -PassThru | Format-Table Status, Size, Path -AutoSize | Out-Host
     Get-MediaCacheStats -Path $urls | Out-Host
 } finally {
     Stop-TestServers $servers

@@ -203,7 +203,7 @@ public sealed partial class MediaCache : IDisposable
     {
         Index.FlushTouches();
         long removed = 0, bytes = 0, busy = 0;
-        foreach (var e in Index.All().ToList())
+        foreach (var e in Index.All()) // paged by path, so rows removed behind the cursor do not disturb it
         {
             ct.ThrowIfCancellationRequested();
             using var held = Locks.TryAcquire(e.Path);
