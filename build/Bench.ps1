@@ -10,7 +10,11 @@ param(
     # Do not apt-get install missing peers; they are reported as unavailable.
     [switch] $NoInstall,
     # Runs per measurement (median); default 3, 1 with -Quick.
-    [int] $Runs = 0
+    [int] $Runs = 0,
+    # The module to measure (default out/FiftyOneCache).
+    [string] $ModulePath,
+    # Peers to treat as unavailable (aws, rclone, aria2c, nginx, time, curl), e.g. to try the fallback paths.
+    [string[]] $SkipPeer = @()
 )
 # FiftyOneCache side by side with aws-cli, rclone, aria2c, curl, cp and a minimal raw client, on local servers
 # (s3rver from the test harness, and an nginx started here) and the same data; see bench/README.md.
@@ -23,6 +27,7 @@ if (-not (Get-Variable -Name Root -ErrorAction SilentlyContinue)) {
     . (Join-Path $PSScriptRoot 'Common.ps1')
 }
 . (Join-Path $Root 'bench/Chart.ps1')
+if ($ModulePath) { $ModuleDir = (Resolve-Path $ModulePath).Path; $NoBuild = [switch]$true }
 if (-not $OutputDir) { $OutputDir = Join-Path $Root 'bench' }
 New-Item -ItemType Directory -Force $OutputDir | Out-Null
 $OutputDir = (Resolve-Path $OutputDir).Path
@@ -46,7 +51,7 @@ function Find-Peer([string] $Name) {
     foreach ($d in '/usr/bin', '/usr/sbin', '/bin', '/sbin', '/usr/local/bin') { if (Test-Path "$d/$c") { return "$d/$c" } }
     return $null
 }
-$missing = @($peerCommands.Keys | Where-Object { -not (Find-Peer $_) })
+$missing = @($peerCommands.Keys | Where-Object { $_ -notin $SkipPeer -and -not (Find-Peer $_) })
 if ($missing -and -not $NoInstall -and $IsLinux -and (Get-Command apt-get -ErrorAction SilentlyContinue)) {
     $pkgs = @($missing | ForEach-Object { $peerPackages[$_] } | Sort-Object -Unique)
     Say "Installing peers with apt-get: $($pkgs -join ' ')"
@@ -58,7 +63,7 @@ if ($missing -and -not $NoInstall -and $IsLinux -and (Get-Command apt-get -Error
     }
 }
 $peer = [ordered]@{}
-foreach ($n in $peerCommands.Keys) { $peer[$n] = Find-Peer $n }
+foreach ($n in $peerCommands.Keys) { $peer[$n] = if ($n -in $SkipPeer) { $null } else { Find-Peer $n } }
 $unavailable = @($peer.Keys | Where-Object { -not $peer[$_] })
 if ($unavailable) { Say "Unavailable (reported as such): $($unavailable -join ', ')" }
 
@@ -174,7 +179,8 @@ $m = [ordered]@{}   # every measurement, for results.json
 try {
     $servers = Start-TestServers -Only 'http,s3'
     $s3 = $servers.Info.s3
-    $data = Join-Path $work 'data'
+    # Without nginx the harness's own HTTP server serves the files (slower; said so in the results).
+    $data = if ($peer.nginx) { Join-Path $work 'data' } else { $servers.Info.http.root }
     Say "Generating $($size.Objects) x $($size.ObjectBytes / 1KB) KB and one $($size.BigBytes / 1MB) MB object in $data"
     Invoke-Native node @((Join-Path $Root 'bench/gen.js'), '--dir', (Join-Path $data 'p'), '--count', "$($size.Objects)", '--size', "$($size.ObjectBytes)")
     Invoke-Native node @((Join-Path $Root 'bench/gen.js'), '--big', "$($size.BigBytes)", '--file', (Join-Path $data 'big.bin'))
@@ -183,12 +189,14 @@ try {
     $seed = Invoke-Native node @($rawget, 'put', '--base', "$($s3.endpoint)/bench", '--from', (Join-Path $data 'p'), '--prefix', 'p/', '--concurrency', '16') | ConvertFrom-Json
     Say ("  {0} objects in {1:0.0} s" -f $seed.count, $seed.seconds)
     if ($peer.nginx) { $nginx = Start-Nginx $data (Join-Path $work 'nginx'); Say "nginx on $($nginx.Url)" }
+    $httpServer = if ($nginx) { $nginx } else { [pscustomobject]@{ Url = $servers.Info.http.url } }
+    $httpName = if ($nginx) { 'nginx' } else { 'test harness HTTP server (nginx unavailable)' }
 
     $names = @(Get-ChildItem (Join-Path $data 'p') -File | Sort-Object Name | ForEach-Object Name)
     $s3Urls = Join-Path $work 's3-urls.txt'
     [IO.File]::WriteAllLines($s3Urls, [string[]]@($names | ForEach-Object { "$($s3.endpoint)/bench/p/$_" }))
     $httpUrls = Join-Path $work 'http-urls.txt'
-    if ($nginx) { [IO.File]::WriteAllLines($httpUrls, [string[]]@($names | ForEach-Object { "$($nginx.Url)/p/$_" })) }
+    [IO.File]::WriteAllLines($httpUrls, [string[]]@($names | ForEach-Object { "$($httpServer.Url)/p/$_" }))
 
     $awsEnv = @{ AWS_ACCESS_KEY_ID = $s3.accessKey; AWS_SECRET_ACCESS_KEY = $s3.secretKey; AWS_REGION = $s3.region; AWS_DEFAULT_REGION = $s3.region
                  AWS_ENDPOINT_URL = $s3.endpoint; AWS_CONFIG_FILE = (Join-Path $work 'aws-none'); AWS_SHARED_CREDENTIALS_FILE = (Join-Path $work 'aws-none')
@@ -228,7 +236,7 @@ try {
         $r = Invoke-Native node @($rawget, 'get', '--urls', $s3Urls, '--out', $dest, '--concurrency', '32') | ConvertFrom-Json
         $s1.raw_s3 += $r.rate
         Say ("  run {0}: raw GET (s3rver) {1:0} obj/s" -f $run, $r.rate)
-        if ($nginx) {
+        if ($httpServer) {
             Reset-Dir $dest
             $r = Invoke-Foc (& $focEnv $dest $null) @('-Mode', 'list', '-List', $httpUrls) (Join-Path $logs "s1-foc-http-$run.log")
             if ($r.count -ne $size.Objects) { throw "FiftyOneCache downloaded $($r.count) of $($size.Objects) over HTTP" }
@@ -244,7 +252,7 @@ try {
             Reset-Dir $dest
             $r = Invoke-Native node @($rawget, 'get', '--urls', $httpUrls, '--out', $dest, '--concurrency', '32') | ConvertFrom-Json
             $s1.raw_http += $r.rate
-            Say ("  run {0}: raw GET (nginx) {1:0} obj/s" -f $run, $r.rate)
+            Say ("  run {0}: raw GET ({1}) {2:0} obj/s" -f $run, $httpName, $r.rate)
         }
     }
     $m.scenario1 = $s1
@@ -253,8 +261,8 @@ try {
     $bigMB = $size.BigBytes / 1MB
     Say "Scenario 2: one $bigMB MB object over HTTP (each run ends with sync)"
     $s2 = [ordered]@{ foc = @(); cp = @(); aria2c = @(); curl = @(); foc_rss = @() }
-    if ($nginx) {
-        $bigUrl = "$($nginx.Url)/big.bin"
+    if ($httpServer) {
+        $bigUrl = "$($httpServer.Url)/big.bin"
         foreach ($run in 1..$Runs) {
             Reset-Dir $dest
             $t = Measure-Native bash @('-c', "cp '$data/big.bin' '$dest/big.bin' && sync") (Join-Path $logs "s2-cp-$run.log")
@@ -268,9 +276,9 @@ try {
                 $s2.aria2c += Measure-Native bash @('-c', "'$($peer.aria2c)' -x16 -s16 -q -d '$dest' -o big.bin '$bigUrl' && sync") (Join-Path $logs "s2-aria2c-$run.log")
             }
             Reset-Dir $dest
-            $s2.curl += Measure-Native bash @('-c', "'$($peer.curl)' -sSf -o '$dest/big.bin' '$bigUrl' && sync") (Join-Path $logs "s2-curl-$run.log")
-            Say ("  run {0}: cp {1:0.00} s, FiftyOneCache {2:0.00} s ({3:0} MB peak RSS), aria2c {4} s, curl {5:0.00} s" -f $run, $s2.cp[-1], $s2.foc[-1], $s2.foc_rss[-1],
-                $(if ($s2.aria2c) { '{0:0.00}' -f $s2.aria2c[-1] } else { 'n/a' }), $s2.curl[-1])
+            if ($peer.curl) { $s2.curl += Measure-Native bash @('-c', "'$($peer.curl)' -sSf -o '$dest/big.bin' '$bigUrl' && sync") (Join-Path $logs "s2-curl-$run.log") }
+            Say ("  run {0}: cp {1:0.00} s, FiftyOneCache {2:0.00} s ({3} MB peak RSS), aria2c {4} s, curl {5} s" -f $run, $s2.cp[-1], $s2.foc[-1], $s2.foc_rss[-1],
+                $(if ($s2.aria2c) { '{0:0.00}' -f $s2.aria2c[-1] } else { 'n/a' }), $(if ($s2.curl) { '{0:0.00}' -f $s2.curl[-1] } else { 'n/a' }))
         }
     }
     $m.scenario2 = $s2
@@ -371,7 +379,7 @@ foreach ($p in @(@('aws', 'aws s3 cp --recursive', 3.0), @('rclone', 'rclone cop
 }
 foreach ($p in @(@('raw_http', 'raw parallel GET (node, 32 keep-alive)', 0.8), @('aria2c', 'aria2c -j16', 4.0))) {
     $pv = Med $s1[$p[0]]; $r = Ratio $focHttp $pv
-    Add-Check '1. Prewarm 100 KB objects, HTTP (nginx)' 'objects/s' (Rate $focHttp) $p[1] (Rate $pv) $r (RT $r) $p[2] ('>= {0}x' -f $p[2]) 'Higher' "HTTP vs $($p[0])"
+    Add-Check "1. Prewarm 100 KB objects, HTTP ($httpName)" 'objects/s' (Rate $focHttp) $p[1] (Rate $pv) $r (RT $r) $p[2] ('>= {0}x' -f $p[2]) 'Higher' "HTTP vs $($p[0])"
 }
 $s2 = $m.scenario2; $foc2 = Med $s2.foc
 foreach ($p in @(@('cp', 'cp + sync (same bytes, same disk)', 0.8), @('aria2c', 'aria2c -x16 -s16 + sync', 1.0), @('curl', 'curl + sync', $null))) {
@@ -403,7 +411,7 @@ $machine = [ordered]@{
     nproc = [Environment]::ProcessorCount; cpu = $cpu; memoryGiB = [Math]::Round($memKB / 1MB, 1)
     disk = "$($df[0]) $($df[1]), $($df[2]) total, $($df[4]) free (work dir and cache on it)"
     kernel = (& uname -r); pwsh = "$($PSVersionTable.PSVersion)"; dotnet = [Environment]::Version.ToString(); node = (& node --version)
-    aws = (& $ver 'aws' @('--version')); rclone = (& $ver 'rclone' @('--version')); aria2c = (& $ver 'aria2c' @('--version')); nginx = (& $ver 'nginx' @('-v')); curl = (& $ver 'curl' @('--version'))
+    aws = (& $ver 'aws' @('--version')); rclone = (& $ver 'rclone' @('--version')); aria2c = (& $ver 'aria2c' @('--version')); nginx = (& $ver 'nginx' @('-v')); curl = ((& $ver 'curl' @('--version')) -split ' ')[0..1] -join ' '
 }
 $meta = [ordered]@{ quick = [bool]$Quick; runs = $Runs; date = (Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm') + ' UTC'; wallSeconds = [Math]::Round($benchStart.Elapsed.TotalSeconds)
                     sizes = $size; unavailable = $unavailable; machine = $machine }
@@ -418,7 +426,7 @@ $md = [Text.StringBuilder]::new()
 [void]$md.AppendLine()
 [void]$md.AppendLine("- Machine: $($machine.nproc) cores ($($machine.cpu)), $($machine.memoryGiB) GiB memory, disk $($machine.disk); Linux $($machine.kernel)")
 [void]$md.AppendLine("- Software: pwsh $($machine.pwsh) on .NET $($machine.dotnet), node $($machine.node); $($machine.aws); $($machine.rclone); $($machine.aria2c); $($machine.nginx); $($machine.curl)")
-[void]$md.AppendLine("- Servers on 127.0.0.1: s3rver from the test harness (S3), nginx with 2 workers and sendfile (HTTP); every client saves to the same disk. FiftyOneCache runs in a fresh pwsh with default settings; its times are taken around the cmdlet call (start-up is scenario 6).")
+[void]$md.AppendLine("- Servers on 127.0.0.1: s3rver from the test harness (S3), $(if ($nginx) { 'nginx with 2 workers and sendfile' } else { $httpName }) (HTTP); every client saves to the same disk. FiftyOneCache runs in a fresh pwsh with default settings; its times are taken around the cmdlet call (start-up is scenario 6).")
 if ($unavailable) { [void]$md.AppendLine("- Unavailable here (reported as such): $($unavailable -join ', ')") }
 [void]$md.AppendLine()
 [void]$md.AppendLine('| Scenario | Measure | FiftyOneCache | Compared with | Their figure | Ratio | Target | Met? |')

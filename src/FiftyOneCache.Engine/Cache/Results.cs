@@ -38,7 +38,11 @@ public sealed class MediaItemResult
 public enum ErrorKind { None, InvalidArgument, ObjectNotFound, PermissionDenied, AuthenticationError, ConnectionError, InvalidData, LimitsExceeded, OperationStopped, NotImplemented, WriteError }
 
 /// <summary>One unit of work: an input path with its position in the input and the object it came from.</summary>
-public sealed record WorkItem(long Sequence, string Path, object? Target = null);
+public sealed record WorkItem(long Sequence, string Path, object? Target = null)
+{
+    /// <summary>What a prefix listing said about the object; the download then needs no stat request of its own.</summary>
+    public Storage.RemoteStat? Listed { get; init; }
+}
 
 public sealed class ProcessOptions
 {
