@@ -133,6 +133,7 @@ public sealed partial class MediaCache
     {
         var sw = Stopwatch.StartNew();
         MediaRef? m = null;
+        string? handedOut = null;
         try
         {
             m = Parser.Parse(w.Path);
@@ -143,6 +144,7 @@ public sealed partial class MediaCache
             }
             var rel = RelativePathOf(m);
             var full = FullPathOf(rel);
+            if (!options.PinUntilDone) handedOut = rel;
             if (!options.Update && TryCached(rel, full, m, pinned) is { } size)
                 return Result(w, m, ItemStatus.Cached, full, size, null, sw);
             if (!options.Download)
@@ -165,6 +167,10 @@ public sealed partial class MediaCache
                 Sequence = w.Sequence, Path = w.Path, Store = m?.Store ?? "", Status = ItemStatus.Failed, TargetObject = w.Target,
                 LocalPath = null, Duration = sw.Elapsed, Error = Message(e), ErrorId = id, ErrorKind = kind,
             };
+        }
+        finally
+        {
+            if (handedOut is not null) pinned.Release(handedOut);
         }
     }
 
@@ -288,6 +294,7 @@ public sealed partial class MediaCache
     {
         readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _mine = new(StringComparer.Ordinal);
         public void Add(string rel) { if (_mine.TryAdd(rel, 0)) cache.Pin(rel); }
+        public void Release(string rel) { if (_mine.TryRemove(rel, out _)) cache.Unpin(rel); }
         public void ReleaseAll() { foreach (var rel in _mine.Keys) cache.Unpin(rel); _mine.Clear(); }
     }
 

@@ -54,6 +54,12 @@ public sealed class ProcessOptions
     public bool Recurse { get; init; }
     /// <summary>Emit results in input order (Get-MediaLocalPath) instead of completion order.</summary>
     public bool Ordered { get; init; }
+    /// <summary>
+    /// Keep every item this call handed out safe from eviction until the call ends (true: paths that the caller is
+    /// about to use). A prewarm sets false: an item is protected only while it downloads (its row is pending and
+    /// its lock held), so a prewarm larger than the cache keeps the size limit and keeps the most recent items.
+    /// </summary>
+    public bool PinUntilDone { get; init; } = true;
     /// <summary>Concurrent transfers; default num_workers × 8.</summary>
     public int? Concurrency { get; init; }
     /// <summary>Take only this machine's share of the items (fleet prewarm); applied after prefix expansion.</summary>
