@@ -10,7 +10,7 @@
     CompatiblePSEditions   = @('Core')
     CmdletsToExport        = @(
         'Get-MediaLocalPath', 'Invoke-MediaDownload', 'Get-MediaCacheStats', 'Clear-MediaCache',
-        'Set-MediaCacheConfig', 'Get-MediaCacheConfig', 'Get-MediaCacheEntry', 'Test-MediaCache',
+        'Set-MediaCacheConfig', 'Get-MediaCacheConfig', 'Get-MediaCacheEntry', 'Test-MediaCache', 'Update-MediaMetadata',
         'New-CvatAnnotation'
     )
     FunctionsToExport      = @()

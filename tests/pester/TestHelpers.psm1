@@ -30,6 +30,50 @@ function New-HttpTestFile {
     return "$($s.http.url)/$($RelativePath -replace '\\','/')"
 }
 
+# A FiftyOne dataset in the harness's MongoDB, in FiftyOne's schema, seeded with the driver the module ships.
+function New-FiftyOneDataset {
+    param([string] $Uri, [string] $Name, [object[]] $Samples, [string] $MediaType = 'image')
+    $null = [Reflection.Assembly]::LoadFrom((Join-Path $env:FOC_MODULE_PATH 'deps/MongoDB.Driver.dll'))
+    $db = [MongoDB.Driver.MongoClient]::new($Uri).GetDatabase('fiftyone')
+    $dsId = [MongoDB.Bson.ObjectId]::GenerateNewId()
+    $coll = "samples.$dsId"
+    $doc = [MongoDB.Bson.BsonDocument]::new()
+    $null = $doc.Add('_id', $dsId).Add('name', $Name).Add('slug', $Name).Add('version', '1.3.0').Add('media_type', $MediaType).
+        Add('sample_collection_name', $coll).Add('annotation_runs', [MongoDB.Bson.BsonDocument]::new()).Add('created_at', [DateTime]::UtcNow)
+    $db.GetCollection[MongoDB.Bson.BsonDocument]('datasets', $null).InsertOne($doc, $null, [Threading.CancellationToken]::None)
+    $ids = foreach ($smp in $Samples) {
+        $id = [MongoDB.Bson.ObjectId]::GenerateNewId()
+        $d = [MongoDB.Bson.BsonDocument]::new()
+        $tags = [MongoDB.Bson.BsonArray]::new(); foreach ($t in @($smp.tags)) { if ($t) { $null = $tags.Add([MongoDB.Bson.BsonString]::new($t)) } }
+        $null = $d.Add('_id', $id).Add('filepath', $smp.filepath).Add('tags', $tags).Add('_media_type', $(if ($smp.media) { $smp.media } else { $MediaType })).
+            Add('metadata', [MongoDB.Bson.BsonNull]::Value).Add('_dataset_id', $dsId).Add('created_at', [DateTime]::UtcNow)
+        $db.GetCollection[MongoDB.Bson.BsonDocument]($coll, $null).InsertOne($d, $null, [Threading.CancellationToken]::None)
+        $id
+    }
+    [pscustomobject]@{ Id = $dsId; Collection = $coll; SampleIds = @($ids); Database = $db }
+}
+
+# The samples of a seeded dataset as BsonDocuments, in _id order.
+function Get-FiftyOneSamples($Seed) {
+    $c = $Seed.Database.GetCollection[MongoDB.Bson.BsonDocument]($Seed.Collection, $null)
+    $f = [MongoDB.Driver.BsonDocumentFilterDefinition[MongoDB.Bson.BsonDocument]]::new([MongoDB.Bson.BsonDocument]::new())
+    $cursor = $c.FindSync[MongoDB.Bson.BsonDocument]($f, $null, [Threading.CancellationToken]::None)
+    $all = @(); while ($cursor.MoveNext([Threading.CancellationToken]::None)) { $all += $cursor.Current }
+    return $all
+}
+
+# A real 24-bit BMP image of the given size.
+function New-BmpBytes([int] $Width, [int] $Height) {
+    $row = (($Width * 3 + 3) -band -4); $size = 54 + $row * $Height
+    $b = [byte[]]::new($size)
+    [Text.Encoding]::ASCII.GetBytes('BM').CopyTo($b, 0)
+    [BitConverter]::GetBytes([int]$size).CopyTo($b, 2); [BitConverter]::GetBytes([int]54).CopyTo($b, 10)
+    [BitConverter]::GetBytes([int]40).CopyTo($b, 14); [BitConverter]::GetBytes([int]$Width).CopyTo($b, 18)
+    [BitConverter]::GetBytes([int]$Height).CopyTo($b, 22); [BitConverter]::GetBytes([int16]1).CopyTo($b, 26)
+    [BitConverter]::GetBytes([int16]24).CopyTo($b, 28); [BitConverter]::GetBytes([int]($row * $Height)).CopyTo($b, 34)
+    return , $b
+}
+
 # pwsh from the tool manifest runs as 'dotnet pwsh.dll'; child processes must be started the same way.
 # Returns @{ File; Prefix } for ProcessStartInfo/Start-Process: File, then Prefix + your arguments.
 function Get-PwshLaunch {
@@ -43,4 +87,4 @@ function Invoke-Pwsh {
     & $l.File @($l.Prefix + $args)
 }
 
-Export-ModuleMember -Function Import-FiftyOneCache, Get-TestServers, New-TestCache, New-HttpTestFile, Get-PwshLaunch, Invoke-Pwsh
+Export-ModuleMember -Function New-FiftyOneDataset, Get-FiftyOneSamples, New-BmpBytes, Import-FiftyOneCache, Get-TestServers, New-TestCache, New-HttpTestFile, Get-PwshLaunch, Invoke-Pwsh

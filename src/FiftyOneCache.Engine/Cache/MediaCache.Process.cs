@@ -218,7 +218,7 @@ public sealed partial class MediaCache
             {
                 if (body is not null) await body.DisposeAsync().ConfigureAwait(false);
                 RestoreAfterFailure(rel, m, present);
-                if (e is StoreException { Kind: StoreErrorKind.Changed } && round < 3) continue; // re-stat and start over
+                if (e is StoreException { Kind: StoreErrorKind.Changed or StoreErrorKind.Corrupt } && round < 3) continue; // re-stat and start over
                 throw;
             }
             Index.Complete(rel, m.Canonical, stat.Size, stat.ETag, stat.Checksum);

@@ -4,10 +4,8 @@ using MongoDB.Driver;
 namespace FiftyOneCache.Engine.Cvat;
 
 /// <summary>
-/// <see cref="IAnnotationDatasetStore"/> over a FiftyOne MongoDB database. Loading samples is a stop-gap until
-/// the datasets reader (FiftyOneCache.Engine.Datasets) lands: only the few fields the run needs are read
-/// (datasets.name/_id/media_type/version/sample_collection_name; samples _id/filepath/_media_type, in _id order,
-/// as FiftyOne iterates them). Writing the run is <see cref="FiftyOneAnnotationRuns"/>.
+/// <see cref="IAnnotationDatasetStore"/> over a FiftyOne MongoDB database. Samples are read by the shared dataset
+/// reader (<see cref="Datasets.FiftyOneDataset"/>), in _id order as FiftyOne iterates them. Writing the run is <see cref="FiftyOneAnnotationRuns"/>.
 /// </summary>
 public sealed class MongoAnnotationDatasetStore : IAnnotationDatasetStore
 {
@@ -30,26 +28,20 @@ public sealed class MongoAnnotationDatasetStore : IAnnotationDatasetStore
         return new MongoAnnotationDatasetStore(client.GetDatabase(name), tags);
     }
 
-    public async Task<AnnotationDataset> LoadAsync(string datasetName, CancellationToken ct)
+    public Task<AnnotationDataset> LoadAsync(string datasetName, CancellationToken ct)
     {
-        var doc = await _db.GetCollection<BsonDocument>("datasets").Find(new BsonDocument("name", datasetName)).FirstOrDefaultAsync(ct).ConfigureAwait(false)
-            ?? throw new AnnotationValidationException($"Dataset '{datasetName}' not found in database '{_db.DatabaseNamespace.DatabaseName}'", Cache.ErrorKind.ObjectNotFound);
-        var filter = _tags is null ? new BsonDocument() : new BsonDocument("tags", new BsonDocument("$in", new BsonArray(_tags)));
-        var samples = new List<AnnotationSample>();
-        var coll = _db.GetCollection<BsonDocument>(doc["sample_collection_name"].AsString);
-        var projection = new BsonDocument { ["filepath"] = 1, ["_media_type"] = 1 };
-        using (var cursor = await coll.Find(filter).Project(projection).Sort(new BsonDocument("_id", 1)).ToCursorAsync(ct).ConfigureAwait(false))
-            while (await cursor.MoveNextAsync(ct).ConfigureAwait(false))
-                foreach (var s in cursor.Current)
-                    samples.Add(new AnnotationSample(s["_id"].ToString()!, s.GetValue("filepath", "").AsString,
-                        s.TryGetValue("_media_type", out var mt) && mt.IsString ? mt.AsString : null));
-        return new AnnotationDataset
+        Datasets.FiftyOneDataset ds;
+        try { ds = Datasets.FiftyOneDatabase.From(_db).Open(datasetName); }
+        catch (Datasets.DatasetException e) { throw new AnnotationValidationException(e.Message, Cache.ErrorKind.ObjectNotFound); }
+        var doc = _db.GetCollection<BsonDocument>("datasets").Find(new BsonDocument("_id", ds.Id)).First(ct);
+        var samples = ds.Stream(new Datasets.SampleFilter(_tags), ct)
+            .Select(s => new AnnotationSample(s.Id.ToString(), s.FilePath, s.MediaType)).ToList();
+        return Task.FromResult(new AnnotationDataset
         {
-            Name = datasetName, Id = doc["_id"].ToString()!, Samples = samples,
-            MediaType = doc.TryGetValue("media_type", out var m) && m.IsString ? m.AsString : null,
+            Name = datasetName, Id = ds.Id.ToString(), Samples = samples, MediaType = ds.MediaType,
             Version = doc.TryGetValue("version", out var v) && v.IsString ? v.AsString : null,
             ViewStages = _tags is null ? null : [MatchTagsStage(_tags)],
-        };
+        });
     }
 
     /// <summary>FiftyOne's serialized MatchTags stage (fiftyone.core.stages, json_util string, no _uuid) so load_annotation_view() rebuilds the view.</summary>

@@ -38,10 +38,11 @@ public static class CacheLayout
         var parts = key.Split('/');
         for (var i = 0; i < parts.Length; i++)
         {
-            var s = parts[i];
-            if (i == parts.Length - 1 && query is not null) s = WithSuffix(s.Length == 0 ? "%index" : s, "%q" + ShortHash(query));
-            else if (i == parts.Length - 1 && s.Length == 0) s = "%index"; // a URL ending in '/' names a document
-            segments.Add(EscapeSegment(s));
+            var last = i == parts.Length - 1;
+            // Markers are added after escaping: a key cannot spell them, since its own '%' becomes %25.
+            var e = last && m.Store == StoreNames.Http && parts[i].Length == 0 ? "%index" : EscapeSegment(parts[i]); // a URL ending in '/' names a document
+            if (last && query is not null) e = WithSuffix(e, "%q" + ShortHash(query));
+            segments.Add(e);
         }
         var rel = string.Join('/', segments);
         if (Encoding.UTF8.GetByteCount(rel) > MaxRelativeBytes)

@@ -6,7 +6,7 @@ namespace FiftyOneCache.Cmdlets;
 /// <summary>Removes the given items from the cache, or everything. Downloads in flight elsewhere are left alone.</summary>
 [Cmdlet(VerbsCommon.Clear, "MediaCache", DefaultParameterSetName = "All", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(ClearResult))]
-public sealed class ClearMediaCacheCommand : MediaCacheCmdlet
+public sealed class ClearMediaCacheCommand : DatasetInputCmdlet
 {
     /// <summary>Paths to remove from the cache.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Path")]
@@ -19,9 +19,14 @@ public sealed class ClearMediaCacheCommand : MediaCacheCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName != "Path") return;
+        if (ParameterSetName == "Path") ClearItems(Path.Where(p => p is not null));
+        else if (IsDatasetInput) ClearItems(DatasetSamples().Select(s => s.FilePath));
+    }
+
+    void ClearItems(IEnumerable<string> paths)
+    {
         var cache = OpenCache();
-        foreach (var p in Path.Where(p => p is not null))
+        foreach (var p in paths)
         {
             string local;
             try { local = cache.LocalPathOf(p); }

@@ -6,7 +6,7 @@ namespace FiftyOneCache.Cmdlets;
 /// <summary>FiftyOne's cache statistics for the whole cache, or for the given items.</summary>
 [Cmdlet(VerbsCommon.Get, "MediaCacheStats", DefaultParameterSetName = "All")]
 [OutputType(typeof(CacheStats))]
-public sealed class GetMediaCacheStatsCommand : MediaCacheCmdlet
+public sealed class GetMediaCacheStatsCommand : DatasetInputCmdlet
 {
     readonly List<string> _items = new();
 
@@ -25,7 +25,13 @@ public sealed class GetMediaCacheStatsCommand : MediaCacheCmdlet
         var cache = OpenCache();
         try
         {
-            WriteObject(cache.GetStats(ParameterSetName == "Path" ? _items : null));
+            var items = ParameterSetName switch
+            {
+                "Path" => _items,
+                DatasetSet => DatasetSamples().Select(s => s.FilePath),
+                _ => null,
+            };
+            WriteObject(cache.GetStats(items));
         }
         catch (Engine.Paths.InvalidMediaPathException e)
         {

@@ -10,7 +10,7 @@ namespace FiftyOneCache.Cmdlets;
 /// result appears before the last download ends. Output, errors and progress are written only on the pipeline
 /// thread; Ctrl+C cancels the engine, which deletes partial files.
 /// </summary>
-public abstract class MediaBatchCmdlet : MediaCacheCmdlet
+public abstract class MediaBatchCmdlet : DatasetInputCmdlet
 {
     protected const string PathSet = "Path";
     protected const string BucketKeySet = "BucketKey";
@@ -57,17 +57,22 @@ public abstract class MediaBatchCmdlet : MediaCacheCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var p in InputPaths()) Enqueue(p);
+        if (IsDatasetInput)
+        {
+            foreach (var s in DatasetSamples(OnlySamplesWithoutMetadata)) Enqueue(s.FilePath, s);
+        }
+        else if (ParameterSetName == BucketKeySet) Enqueue($"s3://{BucketName}/{Key}", new PSObject(new { BucketName, Key }));
+        else foreach (var p in Path.Where(p => p is not null)) Enqueue(p, p);
         DrainAvailable();
     }
 
-    /// <summary>The paths of the current pipeline record (extended by the dataset parameter set).</summary>
-    protected virtual IEnumerable<string> InputPaths() =>
-        ParameterSetName == BucketKeySet ? new[] { $"s3://{BucketName}/{Key}" } : Path.Where(p => p is not null);
+    /// <summary>Dataset input: skip samples whose metadata is already set (Update-MediaMetadata without -Overwrite).</summary>
+    protected virtual bool OnlySamplesWithoutMetadata => false;
 
-    protected void Enqueue(string path)
+    /// <summary>Queues one item; <paramref name="target"/> is what its error record and result name (path, bucket/key, sample).</summary>
+    protected void Enqueue(string path, object target)
     {
-        var item = new WorkItem(_sequence++, path, CurrentTarget(path));
+        var item = new WorkItem(_sequence++, path, target);
         Interlocked.Increment(ref _progress!.Submitted);
         while (!_input!.Writer.TryWrite(item))
         {
@@ -76,10 +81,6 @@ public abstract class MediaBatchCmdlet : MediaCacheCmdlet
             if (Cancel.IsCancellationRequested) throw new PipelineStoppedException();
         }
     }
-
-    /// <summary>The object an error record names: the path, or the bucket/key pair it was bound from.</summary>
-    protected virtual object CurrentTarget(string path) =>
-        ParameterSetName == BucketKeySet ? new PSObject(new { BucketName, Key }) : path;
 
     protected override void EndProcessing()
     {

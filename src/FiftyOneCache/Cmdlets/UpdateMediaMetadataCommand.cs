@@ -1,0 +1,80 @@
+using System.Management.Automation;
+using FiftyOneCache.Engine.Cache;
+using FiftyOneCache.Engine.Datasets;
+
+namespace FiftyOneCache.Cmdlets;
+
+/// <summary>
+/// Computes FiftyOne metadata (image size/type/dimensions/channels; video frame size, rate, count, duration,
+/// encoding) from cached media. For paths it emits metadata objects; for a dataset it writes each sample's
+/// "metadata" field the way FiftyOne does, in bulk, and emits a summary.
+/// </summary>
+[Cmdlet(VerbsData.Update, "MediaMetadata", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[OutputType(typeof(MediaMetadata), typeof(MetadataSummary))]
+public sealed class UpdateMediaMetadataCommand : MediaBatchCmdlet
+{
+    MetadataWriter? _writer;
+    long _computed, _failed;
+
+    /// <summary>Recompute samples whose metadata is already set (by default they are skipped).</summary>
+    [Parameter]
+    public SwitchParameter Overwrite { get; set; }
+
+    protected override string Activity => "Computing media metadata";
+    protected override ProcessOptions Options => new();
+    protected override bool OnlySamplesWithoutMetadata => !Overwrite;
+
+    protected override void BeginProcessing()
+    {
+        if (IsDatasetInput)
+        {
+            var ds = OpenDataset();
+            if (ShouldProcess($"dataset '{ds.Name}'", "Write the metadata field of its samples")) _writer = new MetadataWriter(ds);
+        }
+        base.BeginProcessing();
+    }
+
+    protected override void Emit(MediaItemResult result)
+    {
+        if (result.LocalPath is null || result.Status == ItemStatus.Failed) { _failed++; return; }
+        MediaMetadata metadata;
+        try { metadata = MetadataComputer.Compute(result.LocalPath, (result.TargetObject as SampleRef)?.MediaType); }
+        catch (Exception e) when (e is not PipelineStoppedException and not OperationCanceledException)
+        {
+            _failed++;
+            var err = new ErrorRecord(new MediaCacheItemException($"{result.Path}: cannot compute metadata: {e.Message}"), "MetadataFailed",
+                ErrorCategory.InvalidData, result.TargetObject ?? result.Path);
+            if (SkipFailures) WriteWarning(err.Exception.Message); else WriteError(err);
+            return;
+        }
+        _computed++;
+        if (result.TargetObject is SampleRef sample)
+        {
+            if (_writer is not null) _writer.Add(sample, metadata with { Path = result.Path });
+        }
+        else WriteObject(metadata);
+    }
+
+    protected override void Failed(MediaItemResult result) => _failed++;
+
+    protected override void Completed(TransferProgress progress)
+    {
+        if (!IsDatasetInput) return;
+        _writer?.Flush();
+        WriteObject(new MetadataSummary
+        {
+            Dataset = Dataset, Computed = _computed, Written = _writer?.Written ?? 0, Failed = _failed,
+            Skipped = Overwrite ? 0 : OpenDataset().Count(new SampleFilter(Tag, FilePathLike)) - _computed - _failed,
+        });
+    }
+}
+
+/// <summary>What Update-MediaMetadata -Dataset did.</summary>
+public sealed class MetadataSummary
+{
+    public string Dataset { get; init; } = "";
+    public long Computed { get; init; }
+    public long Written { get; init; }
+    public long Skipped { get; init; }
+    public long Failed { get; init; }
+}
