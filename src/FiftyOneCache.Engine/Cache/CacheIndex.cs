@@ -13,6 +13,8 @@ public sealed class CacheIndex : IDisposable
     readonly SqliteConnection _db;
     readonly object _gate = new();
     readonly ConcurrentDictionary<string, long> _touches = new(StringComparer.Ordinal);
+    // Hot statements prepared once and reused (under _gate): preparing SQL costs more than running these lookups.
+    readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
 
     public CacheIndex(string dbPath)
     {
@@ -71,7 +73,7 @@ public sealed class CacheIndex : IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Cmd("SELECT path, source, size, etag, checksum, last_access, created, state FROM entries WHERE path = $p");
+            var cmd = Prepared("SELECT path, source, size, etag, checksum, last_access, created, state FROM entries WHERE path = $p");
             cmd.Parameters.AddWithValue("$p", path);
             using var r = cmd.ExecuteReader();
             return r.Read() ? Read(r) : null;
@@ -84,7 +86,7 @@ public sealed class CacheIndex : IDisposable
         var now = Now();
         lock (_gate)
         {
-            using var cmd = Cmd("""
+            var cmd = Prepared("""
                 INSERT INTO entries(path, source, size, etag, checksum, last_access, created, state)
                 VALUES ($p, $s, $z, NULL, NULL, $t, $t, 0)
                 ON CONFLICT(path) DO UPDATE SET state = 0, size = excluded.size, source = excluded.source
@@ -103,7 +105,7 @@ public sealed class CacheIndex : IDisposable
         var now = Now();
         lock (_gate)
         {
-            using var cmd = Cmd("""
+            var cmd = Prepared("""
                 INSERT INTO entries(path, source, size, etag, checksum, last_access, created, state)
                 VALUES ($p, $s, $z, $e, $c, $t, $t, 1)
                 ON CONFLICT(path) DO UPDATE SET state = 1, size = excluded.size, source = excluded.source,
@@ -125,7 +127,7 @@ public sealed class CacheIndex : IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Cmd("""
+            var cmd = Prepared("""
                 INSERT INTO entries(path, source, size, etag, checksum, last_access, created, state)
                 VALUES ($p, $s, $z, NULL, NULL, $t, $t, 1)
                 ON CONFLICT(path) DO UPDATE SET state = 1,
@@ -145,7 +147,7 @@ public sealed class CacheIndex : IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Cmd("DELETE FROM entries WHERE path = $p");
+            var cmd = Prepared("DELETE FROM entries WHERE path = $p");
             cmd.Parameters.AddWithValue("$p", path);
             cmd.ExecuteNonQuery();
         }
@@ -183,10 +185,10 @@ public sealed class CacheIndex : IDisposable
         {
             using var tx = _db.BeginTransaction(deferred: true);
             long count, bytes, pc = 0, pb = 0;
-            using (var cmd = Cmd("SELECT count, bytes FROM totals WHERE id = 1", tx))
-            using (var r = cmd.ExecuteReader()) { r.Read(); count = r.GetInt64(0); bytes = r.GetInt64(1); }
-            using (var cmd = Cmd("SELECT count(*), coalesce(sum(size), 0) FROM entries WHERE state = 0", tx))
-            using (var r = cmd.ExecuteReader()) { r.Read(); pc = r.GetInt64(0); pb = r.GetInt64(1); }
+            var c1 = Prepared("SELECT count, bytes FROM totals WHERE id = 1", tx);
+            using (var r = c1.ExecuteReader()) { r.Read(); count = r.GetInt64(0); bytes = r.GetInt64(1); }
+            var c2 = Prepared("SELECT count(*), coalesce(sum(size), 0) FROM entries WHERE state = 0", tx);
+            using (var r = c2.ExecuteReader()) { r.Read(); pc = r.GetInt64(0); pb = r.GetInt64(1); }
             tx.Commit();
             return (count - pc, bytes - pb, pc, pb);
         }
@@ -282,6 +284,19 @@ public sealed class CacheIndex : IDisposable
         return list;
     }
 
+    /// <summary>A cached prepared command for <paramref name="sql"/>, parameters cleared; call under _gate.</summary>
+    SqliteCommand Prepared(string sql, SqliteTransaction? tx = null)
+    {
+        if (!_prepared.TryGetValue(sql, out var cmd))
+        {
+            cmd = Cmd(sql);
+            _prepared[sql] = cmd;
+        }
+        cmd.Parameters.Clear();
+        cmd.Transaction = tx;
+        return cmd;
+    }
+
     SqliteCommand Cmd(string sql, SqliteTransaction? tx = null)
     {
         var c = _db.CreateCommand();
@@ -299,6 +314,11 @@ public sealed class CacheIndex : IDisposable
     public void Dispose()
     {
         try { FlushTouches(); } catch { /* best effort on shutdown */ }
+        lock (_gate)
+        {
+            foreach (var c in _prepared.Values) c.Dispose();
+            _prepared.Clear();
+        }
         _db.Dispose();
     }
 }

@@ -28,8 +28,10 @@ public sealed class Downloader
     public static bool IsTempName(string fileName) =>
         fileName.StartsWith(".foc-", StringComparison.Ordinal) && fileName.EndsWith(".part", StringComparison.Ordinal);
 
+    /// <param name="opened">A whole-object body already open (a GET that served as the stat): the first attempt
+    /// reads it instead of asking again. Only used when the object goes in one stream.</param>
     public async Task DownloadAsync(IObjectStore store, MediaRef item, RemoteStat stat, string finalPath,
-                                    Action<long>? onBytes, CancellationToken ct)
+                                    Action<long>? onBytes, CancellationToken ct, Stream? opened = null)
     {
         var dir = Path.GetDirectoryName(finalPath)!;
         Directory.CreateDirectory(dir);
@@ -41,9 +43,12 @@ public sealed class Downloader
             {
                 if (stat.Size > 0) RandomAccess.SetLength(handle, stat.Size);
                 if (stat.Size > SingleStreamThreshold && stat.SupportsRanges)
+                {
+                    if (opened is not null) await opened.DisposeAsync().ConfigureAwait(false);
                     await DownloadPartsAsync(store, item, stat, handle, what, onBytes, ct).ConfigureAwait(false);
+                }
                 else
-                    await DownloadRangeAsync(store, item, stat, handle, new ByteRange(0, stat.Size - 1), stat.Size > 0 && stat.SupportsRanges, what, onBytes, ct).ConfigureAwait(false);
+                    await DownloadRangeAsync(store, item, stat, handle, new ByteRange(0, stat.Size - 1), stat.Size > 0 && stat.SupportsRanges, what, onBytes, ct, opened).ConfigureAwait(false);
                 if (RandomAccess.GetLength(handle) != stat.Size)
                     throw new StoreException(StoreErrorKind.Corrupt, $"{what}: received {RandomAccess.GetLength(handle)} bytes, expected {stat.Size}");
             }
@@ -71,11 +76,11 @@ public sealed class Downloader
 
     /// <summary>Downloads one range into the file at its offset; a retry asks only for the bytes still missing.</summary>
     async Task DownloadRangeAsync(IObjectStore store, MediaRef item, RemoteStat stat, SafeFileHandle handle, ByteRange range,
-                                  bool ranged, string what, Action<long>? onBytes, CancellationToken ct)
+                                  bool ranged, string what, Action<long>? onBytes, CancellationToken ct, Stream? opened = null)
     {
         if (range.Length <= 0 && stat.Size == 0)
         {
-            using var empty = await Retry.RunAsync(_ => store.OpenReadAsync(item, stat, null, ct), what, Log, ct).ConfigureAwait(false);
+            using var empty = opened ?? await Retry.RunAsync(_ => store.OpenReadAsync(item, stat, null, ct), what, Log, ct).ConfigureAwait(false);
             return;
         }
         long done = 0;
@@ -87,7 +92,8 @@ public sealed class Downloader
                 if (!ranged && done > 0) { onBytes?.Invoke(-done); done = 0; } // no ranges: start over
                 ByteRange? ask = ranged ? new ByteRange(range.From + done, range.To) : null;
                 if (ranged && ask!.Value.From == 0 && ask.Value.To == stat.Size - 1 && attempt == 1) ask = null; // whole object: a plain GET
-                await using var body = await store.OpenReadAsync(item, stat, ask, ct).ConfigureAwait(false);
+                var first = Interlocked.Exchange(ref opened, null);
+                await using var body = first ?? await store.OpenReadAsync(item, stat, ask, ct).ConfigureAwait(false);
                 while (done < range.Length)
                 {
                     var want = (int)Math.Min(buffer.Length, range.Length - done);

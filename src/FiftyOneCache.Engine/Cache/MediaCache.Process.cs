@@ -108,7 +108,7 @@ public sealed partial class MediaCache
                         {
                             found++;
                             progress?.Discovered(1);
-                            await outCh.Writer.WriteAsync(new WorkItem(seq++, obj.Original, w.Target), ct).ConfigureAwait(false);
+                            await outCh.Writer.WriteAsync(new WorkItem(seq++, obj.Original, w.Target) { Listed = obj.Listed }, ct).ConfigureAwait(false);
                         }
                         if (found == 0) Log.Warning($"No objects found under '{prefix.Canonical}'");
                     }
@@ -133,6 +133,7 @@ public sealed partial class MediaCache
     {
         var sw = Stopwatch.StartNew();
         MediaRef? m = null;
+        string? handedOut = null;
         try
         {
             m = Parser.Parse(w.Path);
@@ -143,6 +144,7 @@ public sealed partial class MediaCache
             }
             var rel = RelativePathOf(m);
             var full = FullPathOf(rel);
+            if (!options.PinUntilDone) handedOut = rel;
             if (!options.Update && TryCached(rel, full, m, pinned) is { } size)
                 return Result(w, m, ItemStatus.Cached, full, size, null, sw);
             if (!options.Download)
@@ -166,6 +168,10 @@ public sealed partial class MediaCache
                 LocalPath = null, Duration = sw.Elapsed, Error = Message(e), ErrorId = id, ErrorKind = kind,
             };
         }
+        finally
+        {
+            if (handedOut is not null) pinned.Release(handedOut);
+        }
     }
 
     async Task<MediaItemResult> FetchLockedAsync(WorkItem w, MediaRef m, IObjectStore store, string rel, string full, ProcessOptions options,
@@ -174,7 +180,19 @@ public sealed partial class MediaCache
         var what = $"'{Redact.ForDisplay(m.Original)}'";
         for (var round = 1; ; round++)
         {
-            var stat = await Downloader.Retry.RunAsync(_ => store.StatAsync(m, ct), what, Log, ct).ConfigureAwait(false);
+            // One request per object where possible: a listing already gave size and ETag, or (plain HTTP) the GET's
+            // own headers say what the object is; a separate stat request only when neither can.
+            Stream? body = null;
+            RemoteStat stat;
+            if (round == 1 && w.Listed is { } listed) stat = listed;
+            else if (round == 1 && !options.Update && store is IReadWithStat direct)
+            {
+                var opened = await Downloader.Retry.RunAsync(_ => direct.OpenWithStatAsync(m, ct), what, Log, ct).ConfigureAwait(false);
+                stat = opened.Stat;
+                if (stat.Size > Downloader.SingleStreamThreshold && stat.SupportsRanges) await opened.Body.DisposeAsync().ConfigureAwait(false);
+                else body = opened.Body;
+            }
+            else stat = await Downloader.Retry.RunAsync(_ => store.StatAsync(m, ct), what, Log, ct).ConfigureAwait(false);
             var existing = Index.Get(rel);
             var present = File.Exists(full);
             if (options.Update && present && existing is { State: IndexEntry.Complete } && SameVersion(existing, stat))
@@ -184,17 +202,21 @@ public sealed partial class MediaCache
                 return Result(w, m, ItemStatus.Cached, full, existing.Size, existing.ETag, sw);
             }
             if (!Config.IsUnlimited && stat.Size > Config.CacheSizeBytes)
+            {
+                if (body is not null) await body.DisposeAsync().ConfigureAwait(false);
                 throw new CacheLimitException($"{what} is {Sizes.Humanize(stat.Size)}, larger than the whole cache ({Sizes.Humanize(Config.CacheSizeBytes)})");
+            }
 
             Index.Reserve(rel, m.Canonical, stat.Size);
             pinned.Add(rel);
             try
             {
                 await EvictAsync(ct).ConfigureAwait(false);
-                await Downloader.DownloadAsync(store, m, stat, full, progress is null ? null : progress.Bytes, ct).ConfigureAwait(false);
+                await Downloader.DownloadAsync(store, m, stat, full, progress is null ? null : progress.Bytes, ct, body).ConfigureAwait(false);
             }
             catch (Exception e)
             {
+                if (body is not null) await body.DisposeAsync().ConfigureAwait(false);
                 RestoreAfterFailure(rel, m, present);
                 if (e is StoreException { Kind: StoreErrorKind.Changed or StoreErrorKind.Corrupt } && round < 3) continue; // re-stat and start over
                 throw;
@@ -272,6 +294,7 @@ public sealed partial class MediaCache
     {
         readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _mine = new(StringComparer.Ordinal);
         public void Add(string rel) { if (_mine.TryAdd(rel, 0)) cache.Pin(rel); }
+        public void Release(string rel) { if (_mine.TryRemove(rel, out _)) cache.Unpin(rel); }
         public void ReleaseAll() { foreach (var rel in _mine.Keys) cache.Unpin(rel); _mine.Clear(); }
     }
 

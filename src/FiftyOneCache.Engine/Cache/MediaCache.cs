@@ -15,6 +15,7 @@ public sealed partial class MediaCache : IDisposable
 {
     readonly ConcurrentDictionary<string, int> _pins = new(StringComparer.Ordinal);
     readonly NamedLock _evictLock;
+    long _evictBlockedUntil;
 
     MediaCache(CacheConfig config, StoreRegistry stores, IEngineLog log)
     {
@@ -104,14 +105,22 @@ public sealed partial class MediaCache : IDisposable
         if (Config.IsUnlimited) return;
         var t = Index.Totals();
         if (t.Bytes + t.PendingBytes + extraBytes <= Config.CacheSizeBytes) return;
+        // A pass that found everything left in use: the next one waits a little instead of scanning it all again
+        // for every download (that made a prewarm larger than the cache quadratic).
+        if (Environment.TickCount64 < Volatile.Read(ref _evictBlockedUntil)) return;
         Index.FlushTouches();
         using var evicting = await _evictLock.AcquireAsync(ct).ConfigureAwait(false);
         long evicted = 0, evictedBytes = 0;
         var cutoff = long.MaxValue;
+        // Once over the limit, evict a little below it (1% of the limit, at most 64 MB) so that one pass serves
+        // several downloads instead of one pass per download.
+        var slack = Math.Min(Config.CacheSizeBytes / 100, 64L << 20);
+        var first = true;
         while (true)
         {
             t = Index.Totals();
-            var excess = t.Bytes + t.PendingBytes + extraBytes - Config.CacheSizeBytes;
+            var excess = t.Bytes + t.PendingBytes + extraBytes - Config.CacheSizeBytes + (first ? slack : 0);
+            first = false;
             if (excess <= 0) break;
             var batch = Index.OldestComplete(256, cutoff);
             var progressed = false;
@@ -140,6 +149,7 @@ public sealed partial class MediaCache : IDisposable
         }
         if (evicted > 0) Log.Verbose($"Evicted {evicted} least recently used file(s), {Sizes.Humanize(evictedBytes)}");
         t = Index.Totals();
+        Volatile.Write(ref _evictBlockedUntil, t.Bytes + t.PendingBytes + extraBytes > Config.CacheSizeBytes ? Environment.TickCount64 + 250 : 0);
         if (t.Bytes + t.PendingBytes > Config.CacheSizeBytes)
             Log.Debug($"Cache holds {Sizes.Humanize(t.Bytes + t.PendingBytes)} over its {Sizes.Humanize(Config.CacheSizeBytes)} limit: the rest is in use");
     }

@@ -36,10 +36,16 @@ public sealed class ObjectLocks
         return _local[stripe]!;
     }
 
+    readonly bool[] _subdirMade = new bool[Stripes >> 8];
+
     string FileFor(int stripe)
     {
         var sub = Path.Combine(_dir, (stripe >> 8).ToString("x2"));
-        Directory.CreateDirectory(sub);
+        if (!Volatile.Read(ref _subdirMade[stripe >> 8])) // one mkdir per sub-directory and process, not one per lock
+        {
+            Directory.CreateDirectory(sub);
+            Volatile.Write(ref _subdirMade[stripe >> 8], true);
+        }
         return Path.Combine(sub, $"{stripe:x4}.lock");
     }
 
@@ -78,11 +84,16 @@ public sealed class ObjectLocks
         return null;
     }
 
-    FileStream? TryOpen(int stripe)
+    FileStream? TryOpen(int stripe, bool again = false)
     {
         try
         {
             return new FileStream(FileFor(stripe), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+        }
+        catch (DirectoryNotFoundException) when (!again)
+        {
+            Volatile.Write(ref _subdirMade[stripe >> 8], false); // the lock directory was removed under us: make it again
+            return TryOpen(stripe, again: true);
         }
         catch (IOException)
         {

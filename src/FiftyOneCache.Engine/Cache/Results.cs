@@ -38,7 +38,11 @@ public sealed class MediaItemResult
 public enum ErrorKind { None, InvalidArgument, ObjectNotFound, PermissionDenied, AuthenticationError, ConnectionError, InvalidData, LimitsExceeded, OperationStopped, NotImplemented, WriteError }
 
 /// <summary>One unit of work: an input path with its position in the input and the object it came from.</summary>
-public sealed record WorkItem(long Sequence, string Path, object? Target = null);
+public sealed record WorkItem(long Sequence, string Path, object? Target = null)
+{
+    /// <summary>What a prefix listing said about the object; the download then needs no stat request of its own.</summary>
+    public Storage.RemoteStat? Listed { get; init; }
+}
 
 public sealed class ProcessOptions
 {
@@ -50,6 +54,12 @@ public sealed class ProcessOptions
     public bool Recurse { get; init; }
     /// <summary>Emit results in input order (Get-MediaLocalPath) instead of completion order.</summary>
     public bool Ordered { get; init; }
+    /// <summary>
+    /// Keep every item this call handed out safe from eviction until the call ends (true: paths that the caller is
+    /// about to use). A prewarm sets false: an item is protected only while it downloads (its row is pending and
+    /// its lock held), so a prewarm larger than the cache keeps the size limit and keeps the most recent items.
+    /// </summary>
+    public bool PinUntilDone { get; init; } = true;
     /// <summary>Concurrent transfers; default num_workers × 8.</summary>
     public int? Concurrency { get; init; }
     /// <summary>Take only this machine's share of the items (fleet prewarm); applied after prefix expansion.</summary>

@@ -27,3 +27,12 @@ public interface IObjectStore
     /// <summary>One line for -Verbose naming the credential source used (never a secret).</summary>
     string DescribeCredentials();
 }
+
+/// <summary>
+/// A store whose plain GET says what the object is (size, ETag) in its headers: a download needs no stat request
+/// before it. The caller may read the body or dispose it (large objects then go by parallel ranges).
+/// </summary>
+public interface IReadWithStat
+{
+    Task<(RemoteStat Stat, Stream Body)> OpenWithStatAsync(MediaRef item, CancellationToken ct);
+}

@@ -4,8 +4,11 @@ using FiftyOneCache.Engine.Paths;
 namespace FiftyOneCache.Engine.Storage.Http;
 
 /// <summary>Public http(s):// URLs. Listing is not something HTTP offers.</summary>
-public sealed class HttpStore(HttpTransport transport) : IObjectStore
+public sealed class HttpStore(HttpTransport transport) : IObjectStore, IReadWithStat
 {
+    public Task<(RemoteStat Stat, Stream Body)> OpenWithStatAsync(MediaRef item, CancellationToken ct) =>
+        transport.OpenWithStatAsync(item.Url!, Describe(item), ct);
+
     public string Name => StoreNames.Http;
 
     public Task<RemoteStat> StatAsync(MediaRef item, CancellationToken ct) =>

@@ -73,6 +73,36 @@ public sealed class HttpTransport : IDisposable
         return new RemoteStat(size, RemoteStat.NormalizeETag(etag), checksum, resp.Content.Headers.LastModified, ranges);
     }
 
+    /// <summary>
+    /// A plain GET whose headers serve as the stat: one request instead of HEAD + GET. A response without a
+    /// Content-Length gets a HEAD/range stat and a fresh GET instead (its size must be known up front).
+    /// </summary>
+    public async Task<(RemoteStat Stat, Stream Body)> OpenWithStatAsync(Uri url, string what, CancellationToken ct)
+    {
+        using (var req = new HttpRequestMessage(HttpMethod.Get, url))
+        {
+            var resp = await SendAsync(req, what, ct).ConfigureAwait(false);
+            try
+            {
+                EnsureSuccess(resp, what);
+                if (resp.StatusCode == HttpStatusCode.OK && resp.Content.Headers.ContentLength is { } length)
+                {
+                    var stat = StatFrom(resp, length);
+                    var body = await resp.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+                    return (stat, new ResponseStream(body, resp));
+                }
+            }
+            catch
+            {
+                resp.Dispose();
+                throw;
+            }
+            resp.Dispose();
+        }
+        var s = await StatAsync(url, what, ct).ConfigureAwait(false);
+        return (s, await OpenReadAsync(url, s, null, what, ct).ConfigureAwait(false));
+    }
+
     /// <summary>GET of the whole object or a range; the body is streamed, never buffered.</summary>
     public async Task<Stream> OpenReadAsync(Uri url, RemoteStat expected, ByteRange? range, string what, CancellationToken ct,
                                             Action<HttpRequestMessage>? prepare = null)

@@ -54,7 +54,7 @@ public sealed class MinioStore : PresignedStore, IDisposable
         return new Uri(url);
     }
 
-    protected override async IAsyncEnumerable<string> ListKeysAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken ct)
+    protected override async IAsyncEnumerable<ListedObject> ListKeysAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         var args = new ListObjectsArgs().WithBucket(bucket).WithPrefix(prefix).WithRecursive(true);
         await using var e = _client.ListObjectsEnumAsync(args, ct).GetAsyncEnumerator(ct);
@@ -64,7 +64,7 @@ public sealed class MinioStore : PresignedStore, IDisposable
             try { more = await e.MoveNextAsync().ConfigureAwait(false); }
             catch (Exception ex) when (ex is not OperationCanceledException) { throw Map(ex, $"listing {bucket}/{prefix} on MinIO"); }
             if (!more) yield break;
-            if (!e.Current.IsDir) yield return e.Current.Key;
+            if (!e.Current.IsDir) yield return new ListedObject(e.Current.Key, (long)e.Current.Size, e.Current.ETag);
         }
     }
 

@@ -125,7 +125,7 @@ public sealed class S3Store : PresignedStore, IDisposable
         return new Uri(url);
     }
 
-    protected override async IAsyncEnumerable<string> ListKeysAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken ct)
+    protected override async IAsyncEnumerable<ListedObject> ListKeysAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         var client = await ClientForBucketAsync(bucket, ct).ConfigureAwait(false);
         var req = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, MaxKeys = 1000 };
@@ -137,7 +137,9 @@ public sealed class S3Store : PresignedStore, IDisposable
             {
                 throw S3Errors.Map(e, $"listing s3://{bucket}/{prefix}");
             }
-            foreach (var o in page.S3Objects ?? new List<S3Object>()) yield return o.Key;
+            foreach (var o in page.S3Objects ?? new List<S3Object>())
+                yield return new ListedObject(o.Key, o.Size, o.ETag,
+                    o.LastModified is { } lm ? new DateTimeOffset(DateTime.SpecifyKind(lm, DateTimeKind.Utc)) : null);
             if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken)) yield break;
             req.ContinuationToken = page.NextContinuationToken;
         }
