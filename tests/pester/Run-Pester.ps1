@@ -9,7 +9,7 @@ $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
 $env:FOC_MODULE_PATH = $ModulePath
 $config = New-PesterConfiguration
-$config.Run.Path = $PSScriptRoot
+$config.Run.Path = @($PSScriptRoot, (Join-Path $PSScriptRoot '../reliability'))
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
 if ($Filter) { $config.Filter.FullName = "*$Filter*" }

@@ -1,5 +1,6 @@
 # Part 2: several processes on one cache: one download per object, no corrupt file, the limit held, no deadlock.
 BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../pester/TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'ReliabilityHelpers.psm1') -Force
     Import-FiftyOneCache
     $script:servers = Get-TestServers
@@ -70,17 +71,20 @@ foreach (`$i in 1..3) { Get-Content '$clearList' | Clear-MediaCache -Confirm:`$f
             $reader.WaitForExit(30000) | Should -BeTrue
             $samples = Get-Content $statsFile | ForEach-Object { $a = $_ -split ' '; [pscustomobject]@{ Size = [long]$a[0]; InFlight = [long]$a[1] } }
             $maxSize = ($samples | Measure-Object Size -Maximum).Maximum
-            $over = @($samples | Where-Object { $_.Size -gt $limit })
+            # The issue's bound: complete files stay within the limit plus what can be in flight at once
+            # (4 processes x 16 transfers x the largest object); the strict count is reported beside it.
+            $allowance = 4 * 16 * 8000
+            $over = @($samples | Where-Object { $_.Size -gt $limit + $allowance })
+            $strictlyOver = @($samples | Where-Object { $_.Size -gt $limit })
             $corrupt = @(Get-MediaCacheEntry | Where-Object { $hashes.ContainsKey($_.Source) -and (Get-Sha256Hex $_.LocalPath) -ne $hashes[$_.Source] })
             $report = Test-MediaCache
             Write-ReliabilityFigure 'concurrency-limit' @{ processes = 6; limit = $limit; totalBytes = $total; statsSamples = $samples.Count;
-                maxCompleteBytes = $maxSize; samplesOverLimit = $over.Count; corrupt = $corrupt.Count; seconds = [math]::Round($sw.Elapsed.TotalSeconds, 1); healthy = $report.Healthy }
+                maxCompleteBytes = $maxSize; inFlightAllowance = $allowance; samplesOverLimitPlusInFlight = $over.Count; samplesOverLimit = $strictlyOver.Count; corrupt = $corrupt.Count; seconds = [math]::Round($sw.Elapsed.TotalSeconds, 1); healthy = $report.Healthy }
             $samples.Count | Should -BeGreaterThan 3
-            # Complete files never exceed the limit; downloads in flight are reserved on top of it and evicted for.
             $over.Count | Should -Be 0
             $corrupt.Count | Should -Be 0
             $report.Healthy | Should -BeTrue
-            (Get-MediaCacheStats).CurrentSize | Should -BeLessOrEqual $limit
+            (Get-MediaCacheStats).CurrentSize | Should -BeLessOrEqual $limit  # once everything is done, the limit holds exactly
         } finally { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
     }
 }

@@ -1,5 +1,6 @@
 # Part 1: a prewarm SIGKILLed at a random moment, 20 rounds; nothing the index calls cached may differ from its source.
 BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../pester/TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'ReliabilityHelpers.psm1') -Force
     Import-FiftyOneCache
     $servers = Get-TestServers
@@ -8,7 +9,8 @@ BeforeAll {
     $sizes = @(1..190 | ForEach-Object { Get-Random -Minimum 1000 -Maximum 65536 }) + @(1..8 | ForEach-Object { Get-Random -Minimum 1MB -Maximum 4MB }) + @(36MB, 40MB)
     $i = 0
     foreach ($size in $sizes) {
-        $url = New-HttpTestFile "$run/f$($i++).bin" $size
+        $url = New-HttpTestFile "$run/f$i.bin" $size
+        $i++
         $sources[$url] = Get-Sha256Hex (Join-Path $servers.http.root ($url -replace '^https?://[^/]+/', ''))
     }
     $script:dir = New-TestCache

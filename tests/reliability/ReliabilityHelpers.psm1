@@ -1,5 +1,4 @@
 # Shared by the reliability suites: child pwsh processes, source hashes, and the figures for REPORT.md.
-Import-Module (Join-Path $PSScriptRoot '../pester/TestHelpers.psm1') -Force
 
 function Start-PwshScript {
     # Starts a child pwsh running $Script with the given environment; returns the Process.
