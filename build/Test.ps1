@@ -7,6 +7,7 @@ Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
 New-Item -ItemType Directory -Force $results | Out-Null
 $totals = [ordered]@{ passed = 0; failed = 0; skipped = 0 }
 $servers = Start-TestServers
+$env:FOC_RELIABILITY_LOG = Join-Path $results 'reliability.jsonl'
 try {
     # xunit: the engine, unit and integration
     $trx = Join-Path $results 'xunit.trx'
@@ -39,6 +40,10 @@ try {
     }
 } finally {
     Stop-TestServers $servers
+}
+if (Test-Path $env:FOC_RELIABILITY_LOG) {
+    & (Join-Path $Root 'tests/reliability/New-Report.ps1') -LogPath $env:FOC_RELIABILITY_LOG -OutPath (Join-Path $results 'REPORT.md')
+    Write-Host "reliability report: $(Join-Path $results 'REPORT.md')"
 }
 Write-Host "$($totals.passed) passed, $($totals.failed) failed, $($totals.skipped) skipped"
 exit ([int]($totals.failed -gt 0))

@@ -140,7 +140,8 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     }
 
     internal static ErrorRecord ErrorFor(MediaItemResult r) =>
-        new(new MediaCacheItemException(r.Error ?? "failed"), r.ErrorId ?? "DownloadFailed", CategoryOf(r.ErrorKind), r.TargetObject ?? r.Path)
+        new(new MediaCacheItemException(r.Error ?? "failed"), r.ErrorId ?? "DownloadFailed", CategoryOf(r.ErrorKind),
+            r.TargetObject is string or null ? Engine.Diagnostics.Redact.ForDisplay(r.TargetObject as string ?? r.Path) : r.TargetObject) // a URL's password stays out of the record
         {
             ErrorDetails = new ErrorDetails(r.Error ?? "failed") { RecommendedAction = Recommend(r.ErrorId) },
         };

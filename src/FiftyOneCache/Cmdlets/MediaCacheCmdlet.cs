@@ -53,7 +53,12 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
             cache.Log = Log;
             return cache;
         }
-        catch (Exception e) when (e is not PipelineStoppedException and not ConfigException)
+        catch (ConfigException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "InvalidConfiguration", ErrorCategory.InvalidData, e.Source));
+            throw; // unreachable
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
         {
             ThrowTerminatingError(new ErrorRecord(new IOException($"Cannot open the media cache at {Config.CacheDir}: {e.Message}", e),
                 "CacheUnavailable", ErrorCategory.OpenError, Config.CacheDir));
