@@ -295,7 +295,7 @@ public sealed partial class MediaCache
         readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _mine = new(StringComparer.Ordinal);
         public void Add(string rel) { if (_mine.TryAdd(rel, 0)) cache.Pin(rel); }
         public void Release(string rel) { if (_mine.TryRemove(rel, out _)) cache.Unpin(rel); }
-        public void ReleaseAll() { foreach (var rel in _mine.Keys) cache.Unpin(rel); _mine.Clear(); }
+        public void ReleaseAll() { foreach (var rel in _mine.Keys) cache.Unpin(rel); _mine.Clear(); cache.ResetEvictionBackoff(); }
     }
 
     /// <summary>Releases results in input order, holding early finishers until their predecessors are out.</summary>

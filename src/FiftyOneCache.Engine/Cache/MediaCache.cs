@@ -87,6 +87,9 @@ public sealed partial class MediaCache : IDisposable
 
     internal void Pin(string rel) => _pins.AddOrUpdate(rel, 1, (_, n) => n + 1);
 
+    /// <summary>Items were released: what blocked the last eviction pass may be evictable now.</summary>
+    internal void ResetEvictionBackoff() => Volatile.Write(ref _evictBlockedUntil, 0);
+
     internal void Unpin(string rel)
     {
         while (_pins.TryGetValue(rel, out var n))

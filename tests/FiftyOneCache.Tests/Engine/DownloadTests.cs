@@ -19,7 +19,7 @@ public class DownloadTests
         var second = (await h.Run(new[] { url })).Single();
         Assert.Equal(ItemStatus.Cached, second.Status);
         Assert.Equal(1, h.Cache.GetStats().CurrentCount);
-        Assert.Equal(2, await h.Requests("a.bin")); // one HEAD/stat and one GET, then nothing
+        Assert.Equal(1, await h.Requests("a.bin")); // one GET whose headers are the stat, then nothing
     }
 
     [Fact]
