@@ -40,6 +40,7 @@ $size = if ($Quick) {
     @{ Objects = 10000; ObjectBytes = 100KB; BigBytes = 2GB; Hits = 100000; IndexEntries = 1000000; IndexFiles = 1000000 }
 }
 $benchStart = [Diagnostics.Stopwatch]::StartNew()
+$loadAtStart = (Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ' | Select-Object -First 3
 function Say([string] $Text) { Write-Host ("[{0,6:0.0}s] {1}" -f $benchStart.Elapsed.TotalSeconds, $Text) }
 
 # ---------------------------------------------------------------------------------------------- peers
@@ -410,6 +411,7 @@ $ver = { param($n, $a) if ($peer[$n]) { (@(& $peer[$n] @a 2>&1) | Select-Object 
 $machine = [ordered]@{
     nproc = [Environment]::ProcessorCount; cpu = $cpu; memoryGiB = [Math]::Round($memKB / 1MB, 1)
     disk = "$($df[0]) $($df[1]), $($df[2]) total, $($df[4]) free (work dir and cache on it)"
+    loadAverage = "start $($loadAtStart -join ' '), end $(((Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ' | Select-Object -First 3) -join ' ') (1/5/15 min; other work on the machine shows here)"
     kernel = (& uname -r); pwsh = "$($PSVersionTable.PSVersion)"; dotnet = [Environment]::Version.ToString(); node = (& node --version)
     aws = (& $ver 'aws' @('--version')); rclone = (& $ver 'rclone' @('--version')); aria2c = (& $ver 'aria2c' @('--version')); nginx = (& $ver 'nginx' @('-v')); curl = ((& $ver 'curl' @('--version')) -split ' ')[0..1] -join ' '
 }
@@ -425,6 +427,7 @@ $md = [Text.StringBuilder]::new()
 [void]$md.AppendLine("Run $($meta.date) by ``build.ps1 -Task Bench$(if ($Quick) { ' -Quick' })``, $Runs run(s) per measurement (median), $([Math]::Round($benchStart.Elapsed.TotalMinutes, 1)) min in all.")
 [void]$md.AppendLine()
 [void]$md.AppendLine("- Machine: $($machine.nproc) cores ($($machine.cpu)), $($machine.memoryGiB) GiB memory, disk $($machine.disk); Linux $($machine.kernel)")
+[void]$md.AppendLine("- Load average: $($machine.loadAverage)")
 [void]$md.AppendLine("- Software: pwsh $($machine.pwsh) on .NET $($machine.dotnet), node $($machine.node); $($machine.aws); $($machine.rclone); $($machine.aria2c); $($machine.nginx); $($machine.curl)")
 [void]$md.AppendLine("- Servers on 127.0.0.1: s3rver from the test harness (S3), $(if ($nginx) { 'nginx with 2 workers and sendfile' } else { $httpName }) (HTTP); every client saves to the same disk. FiftyOneCache runs in a fresh pwsh with default settings; its times are taken around the cmdlet call (start-up is scenario 6).")
 if ($unavailable) { [void]$md.AppendLine("- Unavailable here (reported as such): $($unavailable -join ', ')") }
@@ -445,10 +448,6 @@ $dd = { param($a) if (@($a).Count) { (@($a) | ForEach-Object { '{0:0.##}' -f $_ 
 [void]$md.AppendLine("- Scenario 4 ($($s4.entries) index rows, $($s4.files) real files, seeded in $('{0:0}' -f $s4.seedSeconds) s): cmdlet first call ms $(& $dd $s4.cmdlet_first_ms), warm $(& $dd $s4.cmdlet_warm_ms); engine open ms $(& $dd $s4.engine_open_ms) + stats $(& $dd $s4.engine_ms); du -sb ms $(& $dd $s4.du_ms).")
 [void]$md.AppendLine("- Scenario 5 (limit $([Math]::Round($s5.limitBytes / 1MB)) MB): objects/s $(& $dd $s5.foc); cache size at the end, MB $(& $dd (@($s5.finalBytes) | ForEach-Object { $_ / 1MB })).")
 [void]$md.AppendLine("- Scenario 6 ms: bare $(& $dd $s6.bare_ms); with Import-Module $(& $dd $s6.import_ms).")
-if (-not $Quick -and (Test-Path (Join-Path $Root 'bench/notes.md'))) {
-    [void]$md.AppendLine()
-    [void]$md.AppendLine((Get-Content (Join-Path $Root 'bench/notes.md') -Raw))
-}
 [void]$md.AppendLine()
 [void]$md.AppendLine('![ratios against targets](results.svg)')
 Set-Content (Join-Path $OutputDir 'results.md') $md.ToString() -Encoding utf8NoBOM
