@@ -154,6 +154,25 @@ public sealed class CacheIndex : IDisposable
         _touches.TryRemove(path, out _);
     }
 
+    /// <summary>Removes many complete rows in one transaction (one eviction pass: one commit, not one per file).</summary>
+    public void RemoveComplete(IReadOnlyCollection<string> paths)
+    {
+        if (paths.Count == 0) return;
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction(deferred: false);
+            var cmd = Prepared("DELETE FROM entries WHERE path = $p AND state = 1", tx);
+            var p = cmd.Parameters.Add("$p", SqliteType.Text);
+            foreach (var path in paths)
+            {
+                p.Value = path;
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+        foreach (var path in paths) _touches.TryRemove(path, out _);
+    }
+
     /// <summary>Records an access in memory; <see cref="FlushTouches"/> writes them in one transaction.</summary>
     public void Touch(string path) => _touches[path] = Now();
 

@@ -127,25 +127,38 @@ public sealed partial class MediaCache : IDisposable
             if (excess <= 0) break;
             var batch = Index.OldestComplete(256, cutoff);
             var progressed = false;
-            foreach (var e in batch)
+            // The locks of a batch are held until its rows are gone, so no download can slip in between the
+            // file's deletion and the row's; TryAcquire never waits, so holding several cannot deadlock.
+            var held = new List<IDisposable>();
+            var removed = new List<string>();
+            try
             {
-                if (excess <= 0) break;
-                cutoff = e.LastAccessMs;
-                if (_pins.ContainsKey(e.Path)) continue;
-                using var held = Locks.TryAcquire(e.Path);
-                if (held is null) continue;
-                var full = FullPathOf(e.Path);
-                try { File.Delete(full); }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                foreach (var e in batch)
                 {
-                    Log.Warning($"Could not evict {full}: {ex.Message}");
-                    continue;
+                    if (excess <= 0) break;
+                    cutoff = e.LastAccessMs;
+                    if (_pins.ContainsKey(e.Path)) continue;
+                    var l = Locks.TryAcquire(e.Path);
+                    if (l is null) continue;
+                    held.Add(l);
+                    var full = FullPathOf(e.Path);
+                    try { File.Delete(full); }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        Log.Warning($"Could not evict {full}: {ex.Message}");
+                        continue;
+                    }
+                    removed.Add(e.Path);
+                    excess -= e.Size;
+                    evicted++;
+                    evictedBytes += e.Size;
+                    progressed = true;
                 }
-                Index.Remove(e.Path);
-                excess -= e.Size;
-                evicted++;
-                evictedBytes += e.Size;
-                progressed = true;
+                Index.RemoveComplete(removed);
+            }
+            finally
+            {
+                foreach (var l in held) l.Dispose();
             }
             if (batch.Count < 256 && !progressed) break;
             if (batch.Count == 0) break;
