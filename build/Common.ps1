@@ -53,14 +53,4 @@ function Stop-TestServers {
     Remove-Item Env:FOC_TEST_SERVERS -ErrorAction SilentlyContinue
 }
 
-# pwsh from the tool manifest runs as 'dotnet pwsh.dll'; a child pwsh must be started the same way.
-function Get-PwshLaunch {
-    $exe = [Environment]::ProcessPath
-    if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$') { return @{ File = $exe; Prefix = @((Join-Path $PSHOME 'pwsh.dll')) } }
-    return @{ File = $exe; Prefix = @() }
-}
-
-function Invoke-Pwsh {
-    $l = Get-PwshLaunch
-    & $l.File @($l.Prefix + $args)
-}
+. (Join-Path $PSScriptRoot 'PwshLaunch.ps1')

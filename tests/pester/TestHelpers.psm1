@@ -74,17 +74,6 @@ function New-BmpBytes([int] $Width, [int] $Height) {
     return , $b
 }
 
-# pwsh from the tool manifest runs as 'dotnet pwsh.dll'; child processes must be started the same way.
-# Returns @{ File; Prefix } for ProcessStartInfo/Start-Process: File, then Prefix + your arguments.
-function Get-PwshLaunch {
-    $exe = [Environment]::ProcessPath
-    if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$') { return @{ File = $exe; Prefix = @((Join-Path $PSHOME 'pwsh.dll')) } }
-    return @{ File = $exe; Prefix = @() }
-}
-
-function Invoke-Pwsh {
-    $l = Get-PwshLaunch
-    & $l.File @($l.Prefix + $args)
-}
+. (Join-Path $PSScriptRoot '../../build/PwshLaunch.ps1')
 
 Export-ModuleMember -Function New-FiftyOneDataset, Get-FiftyOneSamples, New-BmpBytes, Import-FiftyOneCache, Get-TestServers, New-TestCache, New-HttpTestFile, Get-PwshLaunch, Invoke-Pwsh

@@ -62,22 +62,21 @@ public sealed partial class MediaCache
         }
     }
 
-    /// <summary>Keeps this machine's share; unparseable paths stay in every shard so that their errors are seen.</summary>
-    ChannelReader<WorkItem> FilterShard(ChannelReader<WorkItem> input, Shard shard, CancellationToken ct)
+    /// <summary>
+    /// One stage of the input pipeline on its own task: <paramref name="step"/> sees each item and emits zero or
+    /// more items, which are renumbered in order into a bounded channel (so a slow consumer slows the stage).
+    /// </summary>
+    static ChannelReader<WorkItem> Stage(ChannelReader<WorkItem> input, int capacity,
+                                         Func<WorkItem, Func<WorkItem, ValueTask>, Task> step, CancellationToken ct)
     {
-        var outCh = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(1024) { SingleWriter = true });
+        var outCh = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(capacity) { SingleWriter = true });
         _ = Task.Run(async () =>
         {
             long seq = 0;
+            ValueTask Emit(WorkItem w) => outCh.Writer.WriteAsync(w with { Sequence = seq++ }, ct);
             try
             {
-                await foreach (var w in input.ReadAllAsync(ct).ConfigureAwait(false))
-                {
-                    string key;
-                    try { key = Parser.Parse(w.Path).Canonical; } catch (Exception) { key = ""; }
-                    if (key.Length == 0 || shard.Contains(key))
-                        await outCh.Writer.WriteAsync(w with { Sequence = seq++ }, ct).ConfigureAwait(false);
-                }
+                await foreach (var w in input.ReadAllAsync(ct).ConfigureAwait(false)) await step(w, Emit).ConfigureAwait(false);
                 outCh.Writer.TryComplete();
             }
             catch (Exception e) { outCh.Writer.TryComplete(e); }
@@ -85,49 +84,45 @@ public sealed partial class MediaCache
         return outCh.Reader;
     }
 
-    /// <summary>Expands prefixes into the objects under them as the listing streams in.</summary>
-    ChannelReader<WorkItem> Expand(ChannelReader<WorkItem> input, TransferProgress? progress, ChannelWriter<MediaItemResult> errors, CancellationToken ct)
-    {
-        var outCh = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(10_000) { SingleWriter = true });
-        _ = Task.Run(async () =>
+    /// <summary>Keeps this machine's share; unparseable paths stay in every shard so that their errors are seen.</summary>
+    ChannelReader<WorkItem> FilterShard(ChannelReader<WorkItem> input, Shard shard, CancellationToken ct) =>
+        Stage(input, 1024, async (w, emit) =>
         {
-            long seq = 0;
+            string key;
+            try { key = Parser.Parse(w.Path).Canonical; } catch (Exception) { key = ""; }
+            if (key.Length == 0 || shard.Contains(key)) await emit(w).ConfigureAwait(false);
+        }, ct);
+
+    /// <summary>Expands prefixes into the objects under them as the listing streams in.</summary>
+    ChannelReader<WorkItem> Expand(ChannelReader<WorkItem> input, TransferProgress? progress, ChannelWriter<MediaItemResult> errors, CancellationToken ct) =>
+        Stage(input, 10_000, async (w, emit) =>
+        {
+            MediaRef m;
+            try { m = Parser.Parse(w.Path); }
+            catch (Exception) { await emit(w).ConfigureAwait(false); return; } // its error is reported by the worker
+            if (m.IsLocal || m.Store == StoreNames.Http) { await emit(w).ConfigureAwait(false); return; }
+            var prefix = m.Key.Length == 0 || m.Key.EndsWith('/') ? m : m with { Key = m.Key + "/" };
+            long found = 0;
             try
             {
-                await foreach (var w in input.ReadAllAsync(ct).ConfigureAwait(false))
+                await foreach (var obj in Stores.Get(m.Store).ListAsync(prefix, ct).ConfigureAwait(false))
                 {
-                    MediaRef m;
-                    try { m = Parser.Parse(w.Path); }
-                    catch (Exception) { await outCh.Writer.WriteAsync(w with { Sequence = seq++ }, ct).ConfigureAwait(false); continue; }
-                    if (m.IsLocal || m.Store == StoreNames.Http) { await outCh.Writer.WriteAsync(w with { Sequence = seq++ }, ct).ConfigureAwait(false); continue; }
-                    var prefix = m.Key.Length == 0 || m.Key.EndsWith('/') ? m : m with { Key = m.Key + "/" };
-                    long found = 0;
-                    try
-                    {
-                        await foreach (var obj in Stores.Get(m.Store).ListAsync(prefix, ct).ConfigureAwait(false))
-                        {
-                            found++;
-                            progress?.Discovered(1);
-                            await outCh.Writer.WriteAsync(new WorkItem(seq++, obj.Original, w.Target) { Listed = obj.Listed }, ct).ConfigureAwait(false);
-                        }
-                        if (found == 0) Log.Warning($"No objects found under '{prefix.Canonical}'");
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        var (id, kind) = Classify(e);
-                        await errors.WriteAsync(new MediaItemResult
-                        {
-                            Sequence = w.Sequence, Path = w.Path, Store = m.Store, Status = ItemStatus.Failed, TargetObject = w.Target,
-                            Error = $"Listing '{Redact.ForDisplay(prefix.Canonical)}' failed: {Message(e)}", ErrorId = "ListFailed", ErrorKind = kind,
-                        }, ct).ConfigureAwait(false);
-                    }
+                    found++;
+                    progress?.Discovered(1);
+                    await emit(new WorkItem(0, obj.Original, w.Target) { Listed = obj.Listed }).ConfigureAwait(false);
                 }
-                outCh.Writer.TryComplete();
+                if (found == 0) Log.Warning($"No objects found under '{prefix.Canonical}'");
             }
-            catch (Exception e) { outCh.Writer.TryComplete(e); }
-        }, CancellationToken.None);
-        return outCh.Reader;
-    }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var (_, kind) = Classify(e);
+                await errors.WriteAsync(new MediaItemResult
+                {
+                    Sequence = w.Sequence, Path = w.Path, Store = m.Store, Status = ItemStatus.Failed, TargetObject = w.Target,
+                    Error = $"Listing '{Redact.ForDisplay(prefix.Canonical)}' failed: {Message(e)}", ErrorId = "ListFailed", ErrorKind = kind,
+                }, ct).ConfigureAwait(false);
+            }
+        }, ct);
 
     async Task<MediaItemResult> HandleAsync(WorkItem w, ProcessOptions options, ConcurrentBagOfPins pinned, TransferProgress? progress, CancellationToken ct)
     {
