@@ -4,8 +4,8 @@ namespace FiftyOneCache.Cmdlets;
 
 /// <summary>The effective configuration (defaults &lt; JSON file &lt; environment &lt; parameters) and where each value came from.</summary>
 [Cmdlet(VerbsCommon.Get, "MediaCacheConfig")]
-[OutputType(typeof(MediaCacheConfigInfo))]
+[OutputType(typeof(Engine.Configuration.CacheConfig))]
 public sealed class GetMediaCacheConfigCommand : MediaCacheCmdlet
 {
-    protected override void EndProcessing() => WriteObject(MediaCacheConfigInfo.From(Config));
+    protected override void EndProcessing() => WriteObject(Config);
 }

@@ -10,7 +10,7 @@ namespace FiftyOneCache.Cmdlets;
 /// this module share them. A smaller size limit evicts least recently used files at once.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "MediaCacheConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(MediaCacheConfigInfo))]
+[OutputType(typeof(CacheConfig))]
 public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
 {
     /// <summary>cache_size_bytes: bytes, a size such as 500MB or 1.5GB, or -1 for no limit and no eviction.</summary>
@@ -86,6 +86,6 @@ public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
             cache.EvictAsync(Cancel).GetAwaiter().GetResult();
             Log.Drain(this);
         }
-        if (PassThru) WriteObject(MediaCacheConfigInfo.From(effective));
+        if (PassThru) WriteObject(effective);
     }
 }
