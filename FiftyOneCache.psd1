@@ -6,7 +6,7 @@
     CompanyName            = 'FiftyOneCache'
     Copyright              = '(c) FiftyOneCache contributors. Apache-2.0.'
     Description            = 'FiftyOne''s cloud-media cache for PowerShell: s3://, gs://, MinIO and http(s):// media downloaded once into a local, size-bounded, LRU-evicted cache shared with FiftyOne, with FiftyOne datasets in MongoDB and CVAT annotation.'
-    PowerShellVersion      = '7.4'
+    PowerShellVersion      = '7.6'
     CompatiblePSEditions   = @('Core')
     CmdletsToExport        = @(
         'Get-MediaLocalPath', 'Invoke-MediaDownload', 'Get-MediaCacheStats', 'Clear-MediaCache',

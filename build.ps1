@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 <#
 .SYNOPSIS
     One entry point for FiftyOneCache: Bootstrap, Build, Docs, Test, Demo, Package, Bench.

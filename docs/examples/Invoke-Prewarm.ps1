@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 <#
 .SYNOPSIS
     A scheduled prewarm: fills the cache from a list of paths (or prefixes), logs JSON lines, prints one summary

@@ -52,7 +52,7 @@ Describe 'Packaging' {
         $pkg | Should -HaveCount 1
         $m = Import-PowerShellDataFile (Join-Path $env:FOC_MODULE_PATH 'FiftyOneCache.psd1')
         $m.CompatiblePSEditions | Should -Be @('Core')
-        $m.PowerShellVersion | Should -Be '7.4'
+        $m.PowerShellVersion | Should -Be '7.6'
         $m.CmdletsToExport | Should -Not -Contain '*'
         $m.CmdletsToExport | Should -Contain 'Invoke-MediaDownload'
         $m.PrivateData.PSData.Tags | Should -Contain 'FiftyOne'

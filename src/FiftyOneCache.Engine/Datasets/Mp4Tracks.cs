@@ -30,11 +30,11 @@ public static class Mp4Tracks
         while (pos + 8 <= end && found is null)
         {
             fs.Position = pos;
-            if (fs.Read(header, 0, 8) < 8) return;
+            if (fs.ReadAtLeast(header.AsSpan(0, 8), 8, throwOnEndOfStream: false) < 8) return;
             long size = BinaryPrimitives.ReadUInt32BigEndian(header);
             var type = Encoding.ASCII.GetString(header, 4, 4);
             var headerLen = 8;
-            if (size == 1) { fs.Read(header, 8, 8); size = (long)BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(8)); headerLen = 16; }
+            if (size == 1) { if (fs.ReadAtLeast(header.AsSpan(8, 8), 8, throwOnEndOfStream: false) < 8) return; size = (long)BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(8)); headerLen = 16; }
             else if (size == 0) size = end - pos;
             if (size < headerLen || pos + size > end) return;
             var body = pos + headerLen;
