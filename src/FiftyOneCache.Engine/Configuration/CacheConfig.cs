@@ -5,9 +5,13 @@ public sealed record CacheConfig
 {
     public const long DefaultCacheSizeBytes = 137_438_953_472;
     public const long Unlimited = -1;
+    /// <summary>FiftyOne's default for download_size_bytes: 128 MB downloaded ahead of the consumer.</summary>
+    public const long DefaultDownloadSizeBytes = 134_217_728;
 
     public required string CacheDir { get; init; }
     public long CacheSizeBytes { get; init; } = DefaultCacheSizeBytes;
+    /// <summary>How many bytes a streaming call downloads ahead of its consumer (negative: everything at once).</summary>
+    public long DownloadSizeBytes { get; init; } = DefaultDownloadSizeBytes;
     public int NumWorkers { get; init; } = Environment.ProcessorCount;
     public bool CacheAppImages { get; init; }
     public string? AwsConfigFile { get; init; }
@@ -15,6 +19,8 @@ public sealed record CacheConfig
     public string? GoogleApplicationCredentials { get; init; }
     public string? MinioConfigFile { get; init; }
     public string? MinioProfile { get; init; }
+    public string? AzureCredentialsFile { get; init; }
+    public string? AzureProfile { get; init; }
 
     /// <summary>The JSON file consulted (it may not exist).</summary>
     public string ConfigFilePath { get; init; } = "";

@@ -5,6 +5,7 @@ public static class ConfigKeys
 {
     public const string CacheDir = "cache_dir";
     public const string CacheSizeBytes = "cache_size_bytes";
+    public const string DownloadSizeBytes = "download_size_bytes";
     public const string NumWorkers = "num_workers";
     public const string CacheAppImages = "cache_app_images";
     public const string AwsConfigFile = "aws_config_file";
@@ -12,20 +13,23 @@ public static class ConfigKeys
     public const string GoogleApplicationCredentials = "google_application_credentials";
     public const string MinioConfigFile = "minio_config_file";
     public const string MinioProfile = "minio_profile";
+    public const string AzureCredentialsFile = "azure_credentials_file";
+    public const string AzureProfile = "azure_profile";
 
     public const string EnvConfigPath = "FIFTYONE_MEDIA_CACHE_CONFIG_PATH";
 
     public static readonly IReadOnlyList<string> All = new[]
     {
-        CacheDir, CacheSizeBytes, NumWorkers, CacheAppImages, AwsConfigFile, AwsProfile,
-        GoogleApplicationCredentials, MinioConfigFile, MinioProfile,
+        CacheDir, CacheSizeBytes, DownloadSizeBytes, NumWorkers, CacheAppImages, AwsConfigFile, AwsProfile,
+        GoogleApplicationCredentials, AzureCredentialsFile, AzureProfile, MinioConfigFile, MinioProfile,
     };
 
-    /// <summary>Environment variables FiftyOne itself reads for each key (only the four cache keys have one).</summary>
+    /// <summary>Environment variables FiftyOne itself reads for each key (only the cache keys have one).</summary>
     public static readonly IReadOnlyDictionary<string, string> EnvironmentVariables = new Dictionary<string, string>
     {
         [CacheDir] = "FIFTYONE_MEDIA_CACHE_DIR",
         [CacheSizeBytes] = "FIFTYONE_MEDIA_CACHE_SIZE_BYTES",
+        [DownloadSizeBytes] = "FIFTYONE_MEDIA_CACHE_DOWNLOAD_SIZE_BYTES",
         [NumWorkers] = "FIFTYONE_MEDIA_CACHE_NUM_WORKERS",
         [CacheAppImages] = "FIFTYONE_MEDIA_CACHE_APP_IMAGES",
     };

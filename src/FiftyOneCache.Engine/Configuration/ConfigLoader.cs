@@ -56,6 +56,7 @@ public static class ConfigLoader
         {
             CacheDir = Path.GetFullPath(Get(ConfigKeys.CacheDir, CacheConfig.DefaultCacheDir)),
             CacheSizeBytes = Get(ConfigKeys.CacheSizeBytes, CacheConfig.DefaultCacheSizeBytes),
+            DownloadSizeBytes = Get(ConfigKeys.DownloadSizeBytes, CacheConfig.DefaultDownloadSizeBytes),
             NumWorkers = Get(ConfigKeys.NumWorkers, Environment.ProcessorCount),
             CacheAppImages = Get(ConfigKeys.CacheAppImages, false),
             AwsConfigFile = Get<string?>(ConfigKeys.AwsConfigFile, null),
@@ -63,6 +64,8 @@ public static class ConfigLoader
             GoogleApplicationCredentials = Get<string?>(ConfigKeys.GoogleApplicationCredentials, null),
             MinioConfigFile = Get<string?>(ConfigKeys.MinioConfigFile, null),
             MinioProfile = Get<string?>(ConfigKeys.MinioProfile, null),
+            AzureCredentialsFile = Get<string?>(ConfigKeys.AzureCredentialsFile, null),
+            AzureProfile = Get<string?>(ConfigKeys.AzureProfile, null),
             ConfigFilePath = path,
             ConfigFileExists = fileExists,
             Sources = sources,

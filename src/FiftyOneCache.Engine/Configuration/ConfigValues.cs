@@ -13,11 +13,12 @@ public static class ConfigValues
         return key switch
         {
             ConfigKeys.CacheSizeBytes => ParseSize(raw, key, source),
+            ConfigKeys.DownloadSizeBytes => ParseDownloadSize(raw, key, source),
             ConfigKeys.NumWorkers => ParseWorkers(raw, key, source),
             ConfigKeys.CacheAppImages => ParseBool(raw, key, source),
             ConfigKeys.CacheDir or ConfigKeys.AwsConfigFile or ConfigKeys.GoogleApplicationCredentials
-                or ConfigKeys.MinioConfigFile => ParsePath(raw, key, source),
-            ConfigKeys.AwsProfile or ConfigKeys.MinioProfile => ParseString(raw, key, source),
+                or ConfigKeys.MinioConfigFile or ConfigKeys.AzureCredentialsFile => ParsePath(raw, key, source),
+            ConfigKeys.AwsProfile or ConfigKeys.MinioProfile or ConfigKeys.AzureProfile => ParseString(raw, key, source),
             _ => throw new ConfigException(source, key, $"unknown key; known keys are {string.Join(", ", ConfigKeys.All)}"),
         };
     }
@@ -46,6 +47,22 @@ public static class ConfigValues
             throw new ConfigException(source, key, $"{value} is negative; only -1 (no limit, no eviction) is allowed below zero");
         if (value == 0)
             throw new ConfigException(source, key, "0 bytes would evict every file as soon as it is downloaded; use a positive size or -1 for no limit");
+        return value;
+    }
+
+    /// <summary>download_size_bytes: how far downloads run ahead of their consumer; negative means all at once, as in FiftyOne.</summary>
+    static long ParseDownloadSize(object raw, string key, string source)
+    {
+        long value = raw switch
+        {
+            long l => l,
+            int i => i,
+            double d when d == Math.Floor(d) && Math.Abs(d) < 9e18 => (long)d,
+            string s when long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var p) => p,
+            _ => throw new ConfigException(source, key, $"'{raw}' is not a whole number of bytes (a negative number downloads everything at once)"),
+        };
+        if (value == 0)
+            throw new ConfigException(source, key, "0 bytes would download nothing ahead; use a positive size, or a negative one for everything at once");
         return value;
     }
 

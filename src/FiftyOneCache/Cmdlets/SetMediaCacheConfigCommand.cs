@@ -18,18 +18,26 @@ public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
     [ValidateNotNullOrEmpty]
     public string? CacheSizeBytes { get; set; }
 
+    /// <summary>download_size_bytes: how far streaming calls download ahead (bytes or a size such as 256MB; negative: all at once).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DownloadSizeBytes { get; set; }
+
     [Parameter] [ValidateRange(1, 1024)] public int NumWorkers { get; set; }
     [Parameter] public bool CacheAppImages { get; set; }
     [Parameter] [ValidateNotNullOrEmpty] public string? AwsConfigFile { get; set; }
     [Parameter] [ValidateNotNullOrEmpty] [ArgumentCompleter(typeof(ProfileCompleter))] public string? AwsProfile { get; set; }
     [Parameter] [ValidateNotNullOrEmpty] public string? GoogleApplicationCredentials { get; set; }
+    [Parameter] [ValidateNotNullOrEmpty] public string? AzureCredentialsFile { get; set; }
+    [Parameter] [ValidateNotNullOrEmpty] [ArgumentCompleter(typeof(ProfileCompleter))] public string? AzureProfile { get; set; }
     [Parameter] [ValidateNotNullOrEmpty] public string? MinioConfigFile { get; set; }
     [Parameter] [ValidateNotNullOrEmpty] [ArgumentCompleter(typeof(ProfileCompleter))] public string? MinioProfile { get; set; }
 
     /// <summary>Keys to remove from the file, so that defaults or the environment apply again.</summary>
     [Parameter]
-    [ValidateSet(ConfigKeys.CacheDir, ConfigKeys.CacheSizeBytes, ConfigKeys.NumWorkers, ConfigKeys.CacheAppImages, ConfigKeys.AwsConfigFile,
-                 ConfigKeys.AwsProfile, ConfigKeys.GoogleApplicationCredentials, ConfigKeys.MinioConfigFile, ConfigKeys.MinioProfile)]
+    [ValidateSet(ConfigKeys.CacheDir, ConfigKeys.CacheSizeBytes, ConfigKeys.DownloadSizeBytes, ConfigKeys.NumWorkers, ConfigKeys.CacheAppImages,
+                 ConfigKeys.AwsConfigFile, ConfigKeys.AwsProfile, ConfigKeys.GoogleApplicationCredentials, ConfigKeys.AzureCredentialsFile,
+                 ConfigKeys.AzureProfile, ConfigKeys.MinioConfigFile, ConfigKeys.MinioProfile)]
     public string[] Remove { get; set; } = Array.Empty<string>();
 
     /// <summary>The JSON file to write (default: FIFTYONE_MEDIA_CACHE_CONFIG_PATH or ~/.fiftyone/media_cache_config.json).</summary>
@@ -51,12 +59,23 @@ public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
             try { changes[ConfigKeys.CacheSizeBytes] = Sizes.Parse(CacheSizeBytes); }
             catch (FormatException e) { ThrowTerminatingError(new ErrorRecord(e, "InvalidCacheSize", ErrorCategory.InvalidArgument, CacheSizeBytes)); }
         }
+        if (DownloadSizeBytes is not null)
+        {
+            try
+            {
+                var t = DownloadSizeBytes.Trim();
+                changes[ConfigKeys.DownloadSizeBytes] = t.StartsWith('-') ? -Sizes.Parse(t[1..]) : Sizes.Parse(t);
+            }
+            catch (FormatException e) { ThrowTerminatingError(new ErrorRecord(e, "InvalidDownloadSize", ErrorCategory.InvalidArgument, DownloadSizeBytes)); }
+        }
         if (bound.ContainsKey(nameof(NumWorkers))) changes[ConfigKeys.NumWorkers] = (long)NumWorkers;
         if (bound.ContainsKey(nameof(CacheAppImages))) changes[ConfigKeys.CacheAppImages] = CacheAppImages;
         void Path(string key, string? v) { if (v is not null) changes[key] = GetUnresolvedProviderPathFromPSPath(v); }
         Path(ConfigKeys.AwsConfigFile, AwsConfigFile);
         Path(ConfigKeys.GoogleApplicationCredentials, GoogleApplicationCredentials);
         Path(ConfigKeys.MinioConfigFile, MinioConfigFile);
+        Path(ConfigKeys.AzureCredentialsFile, AzureCredentialsFile);
+        if (AzureProfile is not null) changes[ConfigKeys.AzureProfile] = AzureProfile;
         if (AwsProfile is not null) changes[ConfigKeys.AwsProfile] = AwsProfile;
         if (MinioProfile is not null) changes[ConfigKeys.MinioProfile] = MinioProfile;
         if (changes.Count == 0 && Remove.Length == 0)

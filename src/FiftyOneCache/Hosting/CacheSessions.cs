@@ -12,7 +12,8 @@ internal static class CacheSessions
     public static MediaCache Get(CacheConfig config)
     {
         var key = string.Join("|", config.CacheDir, config.CacheSizeBytes, config.NumWorkers, config.AwsConfigFile, config.AwsProfile,
-            config.GoogleApplicationCredentials, config.MinioConfigFile, config.MinioProfile, CredentialEnvironmentHash());
+            config.GoogleApplicationCredentials, config.MinioConfigFile, config.MinioProfile, config.AzureCredentialsFile, config.AzureProfile,
+            CredentialEnvironmentHash());
         var lazy = Caches.GetOrAdd(key, _ => new Lazy<MediaCache>(() => MediaCache.Open(config)));
         try { return lazy.Value; }
         catch { Caches.TryRemove(key, out _); throw; }
@@ -23,7 +24,7 @@ internal static class CacheSessions
     {
         var vars = Environment.GetEnvironmentVariables().Keys.Cast<string>()
             .Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k.StartsWith("MINIO_", StringComparison.Ordinal)
-                        || k.StartsWith("GOOGLE_", StringComparison.Ordinal) || k == "STORAGE_EMULATOR_HOST")
+                        || k.StartsWith("GOOGLE_", StringComparison.Ordinal) || k.StartsWith("AZURE_", StringComparison.Ordinal) || k == "STORAGE_EMULATOR_HOST")
             .OrderBy(k => k, StringComparer.Ordinal)
             .Select(k => k + "=" + Environment.GetEnvironmentVariable(k));
         var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", vars)));
