@@ -30,7 +30,7 @@ public sealed class S3Store : PresignedStore, IDisposable
         {
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            MaxErrorRetry = 2,
+            MaxErrorRetry = 0, // one retry layer (RetryPolicy): SDK retries inside it multiplied the requests per object
             // S3Settings already resolved the endpoint by boto3's rules; the SDK's own lookup (AWS_PROFILE's profile,
             // its files fixed at process start) must not replace it behind our back.
             IgnoreConfiguredEndpointUrls = true,
