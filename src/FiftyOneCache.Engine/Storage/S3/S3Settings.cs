@@ -35,17 +35,7 @@ public sealed class S3Settings
     public static S3Settings Resolve(CacheConfig config, Func<string, string?>? env = null)
     {
         env ??= Environment.GetEnvironmentVariable;
-        var files = AwsSharedConfig.Load(config.AwsConfigFile, env);
-        var named = NonEmpty(config.AwsProfile) ?? NonEmpty(env("AWS_DEFAULT_PROFILE")) ?? NonEmpty(env("AWS_PROFILE"));
-        var profileName = named ?? "default";
-        var explicitProfile = NonEmpty(config.AwsProfile) is not null;
-        // boto3 raises ProfileNotFound for a named profile that is missing, even when environment keys are set.
-        if (named is not null && !files.Profiles.ContainsKey(named))
-            throw new StoreException(StoreErrorKind.NoCredentials,
-                $"AWS profile '{named}' (from {(explicitProfile ? "aws_profile" : NonEmpty(env("AWS_DEFAULT_PROFILE")) is not null ? "AWS_DEFAULT_PROFILE" : "AWS_PROFILE")}) " +
-                $"was not found in {files.Describe()} (profiles: {(files.Profiles.Count == 0 ? "none" : string.Join(", ", files.Profiles.Keys.Order(StringComparer.Ordinal)))})");
-        var profile = files.Profiles.GetValueOrDefault(profileName) ?? new Dictionary<string, string>();
-
+        var (files, profileName, explicitProfile, profile) = Scope(config, env);
         var (creds, source) = AwsCredentialChain.Resolve(files, profileName, explicitProfile, env);
         try { creds.GetCredentials(); }
         catch (Exception e) when (e is not StoreException)
@@ -65,6 +55,29 @@ public sealed class S3Settings
             Region = region ?? "us-east-1", RegionExplicit = region is not null,
             ForcePathStyle = style == "path" || (style != "virtual" && endpoint is not null),
         };
+    }
+
+    /// <summary>Only the endpoint (null: AWS's own), without looking for credentials: what CVAT's storage must match.</summary>
+    public static string? ResolveEndpointUrl(CacheConfig config, Func<string, string?>? env = null)
+    {
+        env ??= Environment.GetEnvironmentVariable;
+        var (files, profileName, _, profile) = Scope(config, env);
+        return ResolveEndpoint(files, profile, profileName, env).Url;
+    }
+
+    /// <summary>The files, the profile's name (and whether FiftyOne's aws_profile named it) and its values.</summary>
+    static (AwsSharedConfig Files, string ProfileName, bool Explicit, Dictionary<string, string> Profile) Scope(CacheConfig config, Func<string, string?> env)
+    {
+        var files = AwsSharedConfig.Load(config.AwsConfigFile, env);
+        var named = NonEmpty(config.AwsProfile) ?? NonEmpty(env("AWS_DEFAULT_PROFILE")) ?? NonEmpty(env("AWS_PROFILE"));
+        var explicitProfile = NonEmpty(config.AwsProfile) is not null;
+        // boto3 raises ProfileNotFound for a named profile that is missing, even when environment keys are set.
+        if (named is not null && !files.Profiles.ContainsKey(named))
+            throw new StoreException(StoreErrorKind.NoCredentials,
+                $"AWS profile '{named}' (from {(explicitProfile ? "aws_profile" : NonEmpty(env("AWS_DEFAULT_PROFILE")) is not null ? "AWS_DEFAULT_PROFILE" : "AWS_PROFILE")}) " +
+                $"was not found in {files.Describe()} (profiles: {(files.Profiles.Count == 0 ? "none" : string.Join(", ", files.Profiles.Keys.Order(StringComparer.Ordinal)))})");
+        var profileName = named ?? "default";
+        return (files, profileName, explicitProfile, files.Profiles.GetValueOrDefault(profileName) ?? new Dictionary<string, string>());
     }
 
     /// <summary>botocore's ConfiguredEndpointProvider for the "s3" client; (null, null) for AWS's own endpoints.</summary>
