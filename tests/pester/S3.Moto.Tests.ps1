@@ -113,6 +113,6 @@ s3 =
         ($out | Where-Object { $_ -is [Management.Automation.VerboseRecord] } | Out-String) | Should -Match ([regex]::Escape("endpoint $($moto.endpoint) (from [services local-moto]"))
         $r = $out | Where-Object { $_ -isnot [Management.Automation.VerboseRecord] }
         $r.Status | Should -Be 'Downloaded'
-        [IO.File]::ReadAllBytes($r.LocalPath) | Should -Be $bytes
+        (Get-FileHash $r.LocalPath -Algorithm SHA256).Hash | Should -Be ([Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($bytes)))
     }
 }

@@ -141,6 +141,8 @@ public class S3ResolutionTableTests(ITestOutputHelper output)
             new(Error: "ProfileNotFound")),
         new("services = a section that does not exist is an error", Files(("AWS_PROFILE", "broken")),
             new(Error: "InvalidConfigError")),
+        new("a config file that configparser rejects (a section twice) is an error", new() { ["AWS_CONFIG_FILE"] = "{dir}/bad-config", ["AWS_SHARED_CREDENTIALS_FILE"] = "{dir}/credentials" },
+            new(Error: "ConfigParseError")),
         new("a key id without its secret is an error", Files(("AWS_ACCESS_KEY_ID", "AKIAENV")),
             new(Error: "PartialCredentialsError")),
     ];
@@ -155,6 +157,7 @@ public class S3ResolutionTableTests(ITestOutputHelper output)
         File.WriteAllText(Path.Combine(dir, "config"), Config);
         File.WriteAllText(Path.Combine(dir, "credentials"), Credentials);
         File.WriteAllText(Path.Combine(dir, "fiftyone.ini"), FiftyOneIni);
+        File.WriteAllText(Path.Combine(dir, "bad-config"), "[default]\nregion = eu-west-1\n[profile x]\nregion = us-west-2\n[default]\nregion = eu-west-2\n");
         File.WriteAllText(Path.Combine(dir, "home", ".aws", "config"), Config);
         File.WriteAllText(Path.Combine(dir, "home", ".aws", "credentials"), Credentials);
         return dir;
@@ -241,6 +244,7 @@ public class S3ResolutionTableTests(ITestOutputHelper output)
             var kind = e.Message.Contains("was not found", StringComparison.Ordinal) ? "ProfileNotFound"
                 : e.Message.Contains("has no [services", StringComparison.Ordinal) ? "InvalidConfigError"
                 : e.Message.Contains("AWS_SECRET_ACCESS_KEY is not", StringComparison.Ordinal) ? "PartialCredentialsError"
+                : e.Message.Contains("botocore rejects it too", StringComparison.Ordinal) ? "ConfigParseError"
                 : $"StoreException: {e.Message}";
             return new Expect(Error: kind);
         }
