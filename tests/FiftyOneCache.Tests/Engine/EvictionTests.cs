@@ -33,12 +33,13 @@ public class EvictionTests
         var input = System.Threading.Channels.Channel.CreateUnbounded<WorkItem>();
         for (var i = 0; i < urls.Count; i++) input.Writer.TryWrite(new WorkItem(i, urls[i]));
         input.Writer.Complete();
-        using var run = h.Cache.Process(input.Reader, new ProcessOptions { Ordered = true, Retain = Retention.UntilTaken }, null, default);
+        var run = h.Cache.Process(input.Reader, new ProcessOptions { Ordered = true, Retain = Retention.UntilTaken }, null, default);
         var held = new List<MediaItemResult>();
         await foreach (var r in run.Results.ReadAllAsync()) held.Add(r);
         var pass = h.Cache.EvictAsync(default, extraBytes: 50_000);
         Assert.Same(pass, await Task.WhenAny(pass, Task.Delay(TimeSpan.FromSeconds(20))));
         Assert.All(held, r => Assert.True(File.Exists(r.LocalPath)));
+        run.Dispose(); // only once the pass is known to end: the run's own final pass would hang with it
     }
 
     [Fact]
