@@ -5,17 +5,14 @@ namespace FiftyOneCache.Engine.Storage;
 public static partial class StoreCatalog
 {
     /// <summary>
-    /// Azure paths are recognised even when the Azure configuration is broken (public blob URLs need none), so a bad
-    /// profile fails the Azure items with its reason instead of every command, or of turning blob URLs into plain HTTP.
+    /// Azure settings are read when the cache opens (no network): the alias and account URL decide how paths parse,
+    /// so a broken Azure configuration is an invalid configuration (terminating, naming file, profile and key), as
+    /// for MinIO. Credentials are only used on the first Azure request.
     /// </summary>
     static partial void RegisterAzureStore(StoreRegistry registry)
     {
-        AzureSettings? settings = null;
-        Exception? problem = null;
-        try { settings = AzureSettings.Resolve(registry.Config); }
-        catch (Exception e) { problem = e; }
+        var settings = AzureSettings.Resolve(registry.Config);
         registry.AzureRouting = new AzureRouting(settings);
-        registry.Register(Paths.StoreNames.Azure, () => settings is not null ? new AzureStore(settings, registry.Transport)
-            : throw new StoreException(StoreErrorKind.NoCredentials, $"the Azure store could not be set up: {problem!.Message}", problem));
+        registry.Register(Paths.StoreNames.Azure, () => new AzureStore(settings, registry.Transport));
     }
 }
