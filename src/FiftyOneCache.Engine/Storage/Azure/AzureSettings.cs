@@ -124,14 +124,14 @@ public sealed class AzureSettings
         public IReadOnlyList<string> Secrets { get; init; } = [];
     }
 
-    static Candidate FromConnectionString(string text, string source, string? alias = null, string? where = null)
+    static Candidate FromConnectionString(string text, string source, string? alias = null, string? where = null, string label = "")
     {
         var c = AzureConnectionString.Parse(text, where ?? source);
         var secrets = new[] { c.AccountKey, c.SharedAccessSignature }.OfType<string>().ToArray();
         return c.AccountKey is { } key
-            ? new Candidate(AzureCredentialKind.SharedKey, c.AccountName, alias, c.BlobEndpoint.AbsoluteUri, $"{source} (account key)")
+            ? new Candidate(AzureCredentialKind.SharedKey, c.AccountName, alias, c.BlobEndpoint.AbsoluteUri, $"{source} ({label}account key)")
             { SharedKey = Key(c.AccountName, key, where ?? source), Where = where, Secrets = secrets }
-            : new Candidate(AzureCredentialKind.Sas, c.AccountName, alias, c.BlobEndpoint.AbsoluteUri, $"{source} (SAS)")
+            : new Candidate(AzureCredentialKind.Sas, c.AccountName, alias, c.BlobEndpoint.AbsoluteUri, $"{source} ({label}SAS)")
             { Sas = c.SharedAccessSignature, Where = where, Secrets = secrets };
     }
 
@@ -149,7 +149,7 @@ public sealed class AzureSettings
         var account = Get("account_name");
         if (Get("conn_str") is { } cs)
         {
-            var c = FromConnectionString(cs, $"{source} (conn_str)", alias, $"{where} [{profile}] conn_str");
+            var c = FromConnectionString(cs, source, alias, $"{where} [{profile}] conn_str", "conn_str, ");
             return c with { AccountUrl = url ?? c.AccountUrl };
         }
         if (account is not null && Get("account_key") is { } key)
