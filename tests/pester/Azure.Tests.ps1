@@ -182,6 +182,18 @@ Describe 'Azure Blob Storage store' {
         Cached 'md5/bad.bin' | Should -Not -Exist
     }
 
+    It 'reads are pinned to the stat''s ETag: a blob that changed in between is stat''ed and read again' {
+        Set-AzuriteBlob $c 'pin.bin' (New-Bytes 5000)
+        Use-AccountKey -Url $proxy
+        $root = $proxy -replace '/devstoreaccount1$', ''
+        # The first answer (the SDK's HEAD) reports another ETag, as if the blob had been overwritten after it.
+        Invoke-RestMethod -Method Post -Uri "$root/__faults" -Body (ConvertTo-Json @(@{ match = "/$c/pin.bin"; kind = 'wrong-etag'; times = 1 })) | Out-Null
+        $r = Invoke-MediaDownload "$proxy/$c/pin.bin"
+        $r.Status | Should -Be 'Downloaded'
+        $r.ETag | Should -Not -BeLike 'injected-*'
+        (Invoke-RestMethod "$root/__stats").requests."GET /devstoreaccount1/$c/pin.bin" | Should -Be 2   # 412, then the re-read
+    }
+
     It '-Recurse lists across page boundaries (page size 7), by alias and by URL' {
         1..20 | ForEach-Object { Set-AzuriteBlob $c "many/$_.txt" ([Text.Encoding]::UTF8.GetBytes("n$_")) }
         Use-AccountKey -Url $proxy -Alias 'az'

@@ -25,7 +25,9 @@ public sealed class RetryPolicy
         for (var attempt = 1; ; attempt++)
         {
             try { return await action(attempt).ConfigureAwait(false); }
-            catch (Exception e) when (!ct.IsCancellationRequested && Classify(e) is { IsTransient: true } se && attempt < MaxAttempts)
+            // "Changed" is not retried here: the read is pinned to a stat, so asking again gets the same answer; the
+            // caller re-stats and starts over instead.
+            catch (Exception e) when (!ct.IsCancellationRequested && Classify(e) is { IsTransient: true, Kind: not StoreErrorKind.Changed } se && attempt < MaxAttempts)
             {
                 var delay = DelayFor(attempt, se.RetryAfter);
                 log.Debug($"{what}: attempt {attempt} failed ({se.Message}); retrying in {delay.TotalMilliseconds:F0} ms");
