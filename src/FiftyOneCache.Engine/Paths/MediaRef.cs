@@ -10,12 +10,6 @@ public sealed record MediaRef(string Original, string Store, string Bucket, stri
 {
     public bool IsLocal => Store == StoreNames.Local;
 
-    /// <summary>
-    /// What a listing already said about the object (size, ETag, last change), so that a download of a listed
-    /// object needs no second request to ask again. Null for paths the user gave.
-    /// </summary>
-    public Storage.RemoteStat? Listed { get; init; }
-
     /// <summary>For Azure blobs, the storage account (Bucket is the container, Url the blob's URL).</summary>
     public string? Account { get; init; }
 

@@ -49,8 +49,8 @@ public sealed class AzureStore : IObjectStore
     BlobServiceClient Service(string account) => _services.GetOrAdd(account, a =>
     {
         var uri = _settings.BaseUrlFor(a);
-        // The shared retry policy retries with backoff and Retry-After; the SDK's own retries stay short.
-        var options = new BlobClientOptions { Retry = { MaxRetries = 2, NetworkTimeout = TimeSpan.FromSeconds(60) } };
+        // One retry layer (RetryPolicy, with backoff and Retry-After): the SDK's own retries would multiply requests.
+        var options = new BlobClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(60) } };
         return _settings.Kind switch
         {
             AzureCredentialKind.SharedKey => new BlobServiceClient(uri, _settings.SharedKey!, options),
@@ -139,38 +139,45 @@ public sealed class AzureStore : IObjectStore
         return (await Service(account).GetUserDelegationKeyAsync(options).ConfigureAwait(false)).Value;
     }
 
-    public async IAsyncEnumerable<MediaRef> ListAsync(MediaRef prefix, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<ListedItem> ListAsync(MediaRef prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         var account = AccountOf(prefix);
         var container = Service(account).GetBlobContainerClient(prefix.Bucket);
         var baseUrl = _settings.BaseUrlFor(account);
         // Listed paths are spelled the way the prefix was: alias form for alias prefixes, the blob URL otherwise.
         var alias = _settings.Alias is { } a && prefix.Original.TrimStart().StartsWith(a + "://", StringComparison.OrdinalIgnoreCase) ? a : null;
-        var pages = container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix.Key.Length == 0 ? null : prefix.Key }, ct)
-            .AsPages(pageSizeHint: _settings.ListPageSize);
-        await using var e = pages.GetAsyncEnumerator(ct);
+        var options = new GetBlobsOptions { Prefix = prefix.Key.Length == 0 ? null : prefix.Key };
+        var what = $"listing '{Redact.ForDisplay(prefix.Canonical)}'";
+        string? continuation = null;
         while (true)
         {
-            bool more;
-            try { more = await e.MoveNextAsync().ConfigureAwait(false); }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            // Each page is fetched afresh from its continuation token, so a transient failure retries that page only.
+            var page = await RetryPolicy.Default.RunAsync(async _ =>
             {
-                throw AzureErrors.Map(ex, $"listing '{Redact.ForDisplay(prefix.Canonical)}'", _settings, prefix.Bucket);
-            }
-            if (!more) yield break;
-            foreach (var b in e.Current.Values)
+                try
+                {
+                    await foreach (var pg in container.GetBlobsAsync(options, ct).AsPages(continuation, _settings.ListPageSize).ConfigureAwait(false))
+                        return pg;
+                    return null;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException) { throw AzureErrors.Map(ex, what, _settings, prefix.Bucket); }
+            }, what, NullLog.Instance, ct).ConfigureAwait(false);
+            if (page is null) yield break;
+            foreach (var b in page.Values)
             {
                 if (b.Name.EndsWith('/')) continue; // folder placeholders (hierarchical namespace) hold no media
                 var url = AzureRouting.BlobUrl(baseUrl, prefix.Bucket, b.Name);
                 var p = b.Properties;
                 var listed = p.ContentLength is { } size && RemoteStat.NormalizeETag(p.ETag?.ToString()) is { } etag
                     ? new RemoteStat(size, etag, Md5(p.ContentHash), p.LastModified) : null;
-                yield return prefix with
+                yield return new ListedItem(prefix with
                 {
                     Original = alias is not null ? $"{alias}://{prefix.Bucket}/{b.Name}" : url.AbsoluteUri,
-                    Key = b.Name, Url = url, Listed = listed,
-                };
+                    Key = b.Name, Url = url,
+                }, listed);
             }
+            if (string.IsNullOrEmpty(page.ContinuationToken)) yield break;
+            continuation = page.ContinuationToken;
         }
     }
 
