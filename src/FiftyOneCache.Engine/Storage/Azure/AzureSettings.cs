@@ -37,7 +37,11 @@ public sealed class AzureSettings
     public string? Alias { get; init; }
     public StorageSharedKeyCredential? SharedKey { get; init; }
     public string? SasToken { get; init; }
-    public TokenCredential? Token { get; init; }
+    /// <summary>
+    /// Creates the Entra credential on first use: Azure.Identity (and MSAL) load only when an Azure blob is read,
+    /// not each time a cache opens without Azure configured.
+    /// </summary>
+    public Func<TokenCredential>? Token { get; init; }
     /// <summary>Names the source for -Verbose and messages, e.g. "env AZURE_STORAGE_CONNECTION_STRING (account key)".</summary>
     public string Source { get; init; } = "";
     /// <summary>Every credential form looked at, in order, for "no credentials" messages.</summary>
@@ -67,7 +71,7 @@ public sealed class AzureSettings
         tried.Add("env AZURE_STORAGE_ACCOUNT + AZURE_CLIENT_ID + AZURE_CLIENT_SECRET + AZURE_TENANT_ID");
         if (found is null && envAccount is not null && Env("AZURE_CLIENT_ID") is { } cid && Env("AZURE_CLIENT_SECRET") is { } csec && Env("AZURE_TENANT_ID") is { } tid)
             found = new Candidate(AzureCredentialKind.Token, envAccount, null, null, "env AZURE_STORAGE_ACCOUNT + AZURE_CLIENT_ID/AZURE_CLIENT_SECRET/AZURE_TENANT_ID (client secret)")
-            { Token = new ClientSecretCredential(tid, cid, csec), Secrets = [csec] };
+            { Token = () => new ClientSecretCredential(tid, cid, csec), Secrets = [csec] };
 
         var (file, fileFrom) = Env("AZURE_CREDENTIALS_FILE") is { } ef ? (ef, "AZURE_CREDENTIALS_FILE")
             : config.AzureCredentialsFile is { } cf ? (cf, "azure_credentials_file") : (null, null);
@@ -90,7 +94,7 @@ public sealed class AzureSettings
         }
         found ??= new Candidate(AzureCredentialKind.Token, envAccount, null, null,
             "DefaultAzureCredential (environment, workload identity, managed identity, Azure CLI, ...)")
-        { Token = new DefaultAzureCredential() };
+        { Token = () => new DefaultAzureCredential() };
         var account = found.Account ?? envAccount ?? (accountUrl is null ? null : AccountFromUrl(accountUrl));
         alias = alias?.Trim().ToLowerInvariant();
         if (alias is "s3" or "gs" or "http" or "https" or "file")
@@ -119,7 +123,7 @@ public sealed class AzureSettings
     {
         public StorageSharedKeyCredential? SharedKey { get; init; }
         public string? Sas { get; init; }
-        public TokenCredential? Token { get; init; }
+        public Func<TokenCredential>? Token { get; init; }
         public string? Where { get; init; }
         public IReadOnlyList<string> Secrets { get; init; } = [];
     }
@@ -159,11 +163,11 @@ public sealed class AzureSettings
             return new Candidate(AzureCredentialKind.Sas, account, alias, url, $"{source} (sas_token)") { Sas = sas.TrimStart('?'), Where = where, Secrets = [sas] };
         if (account is not null && Get("client_id") is { } id && Get("secret") is { } secret && Get("tenant") is { } tenant)
             return new Candidate(AzureCredentialKind.Token, account, alias, url, $"{source} (client_id/secret/tenant)")
-            { Token = new ClientSecretCredential(tenant, id, secret), Where = where, Secrets = [secret] };
+            { Token = () => new ClientSecretCredential(tenant, id, secret), Where = where, Secrets = [secret] };
         if (account is null && url is null)
             throw new ConfigException(where, null,
                 $"profile [{profile}] has none of conn_str, account_name + account_key, account_name + sas_token, account_name + client_id + secret + tenant");
-        return new Candidate(AzureCredentialKind.Token, account, alias, url, $"{source} (DefaultAzureCredential)") { Token = new DefaultAzureCredential(), Where = where };
+        return new Candidate(AzureCredentialKind.Token, account, alias, url, $"{source} (DefaultAzureCredential)") { Token = () => new DefaultAzureCredential(), Where = where };
     }
 
     static StorageSharedKeyCredential Key(string account, string key, string where)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Azure;
+using Azure.Core;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Sas;
@@ -24,11 +25,13 @@ public sealed class AzureStore : IObjectStore
     readonly HttpTransport _transport;
     readonly ConcurrentDictionary<string, BlobServiceClient> _services = new(StringComparer.OrdinalIgnoreCase);
     readonly ConcurrentDictionary<string, Task<UserDelegationKey>> _delegationKeys = new(StringComparer.OrdinalIgnoreCase);
+    readonly Lazy<TokenCredential>? _token;
 
     public AzureStore(AzureSettings settings, HttpTransport transport)
     {
         _settings = settings;
         _transport = transport;
+        if (settings.Token is { } factory) _token = new Lazy<TokenCredential>(factory); // one credential (and token cache) for every account
     }
 
     public string Name => StoreNames.Azure;
@@ -55,7 +58,7 @@ public sealed class AzureStore : IObjectStore
         {
             AzureCredentialKind.SharedKey => new BlobServiceClient(uri, _settings.SharedKey!, options),
             AzureCredentialKind.Sas => new BlobServiceClient(uri, new AzureSasCredential(_settings.SasToken!), options),
-            _ => new BlobServiceClient(uri, _settings.Token!, options),
+            _ => new BlobServiceClient(uri, _token!.Value, options),
         };
     });
 
