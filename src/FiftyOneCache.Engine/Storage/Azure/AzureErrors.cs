@@ -18,6 +18,7 @@ public static class AzureErrors
             case RequestFailedException rf:
             {
                 var code = rf.ErrorCode ?? "";
+                var retryAfter = RetryAfter(rf);
                 var detail = Clean(code.Length > 0 ? $"{code}: {rf.Message}" : rf.Message);
                 return code switch
                 {
@@ -26,13 +27,13 @@ public static class AzureErrors
                     "AuthenticationFailed" or "AuthorizationFailure" or "AuthorizationPermissionMismatch" or "InsufficientAccountPermissions"
                         or "AccountIsDisabled" or "InvalidAuthenticationInfo" or "NoAuthenticationInformation" or "AuthorizationResourceTypeMismatch"
                         => new StoreException(StoreErrorKind.AccessDenied, $"{what}: access denied ({code}; check the account key, SAS or role assignment)", e, status: rf.Status),
-                    "ServerBusy" or "OperationTimedOut" or "InternalError" => new StoreException(StoreErrorKind.Transient, $"{what}: {detail}", e, TimeSpan.FromSeconds(1), rf.Status),
+                    "ServerBusy" or "OperationTimedOut" or "InternalError" => new StoreException(StoreErrorKind.Transient, $"{what}: {detail}", e, retryAfter ?? TimeSpan.FromSeconds(1), rf.Status),
                     "ConditionNotMet" => new StoreException(StoreErrorKind.Changed, $"{what} changed while it was being read", e, status: 412),
                     // A HEAD's 404 carries the code in a header the SDK reads; without one, say what the status says.
                     _ when rf.Status == 404 => new StoreException(StoreErrorKind.NotFound, $"{what} was not found (HTTP 404)", e, status: 404),
                     _ when rf.Status is 401 or 403 => new StoreException(StoreErrorKind.AccessDenied, $"{what}: access denied (HTTP {rf.Status})", e, status: rf.Status),
                     _ when rf.Status == 0 => new StoreException(StoreErrorKind.Transient, $"{what}: {detail}", e),
-                    _ => StoreException.FromStatus(rf.Status, what, detail),
+                    _ => StoreException.FromStatus(rf.Status, what, detail, retryAfter),
                 };
             }
             case CredentialUnavailableException or AuthenticationFailedException:
@@ -43,5 +44,15 @@ public static class AzureErrors
             default:
                 return new StoreException(StoreErrorKind.Transient, $"{what}: {e.GetType().Name}: {Clean(e.Message)}", e);
         }
+    }
+
+    /// <summary>The service's Retry-After (seconds or a date): the SDK's own retries are off, so the shared policy must see it.</summary>
+    static TimeSpan? RetryAfter(RequestFailedException rf)
+    {
+        if (rf.GetRawResponse() is not { } response || !response.Headers.TryGetValue("Retry-After", out var value)) return null;
+        if (int.TryParse(value, out var seconds)) return TimeSpan.FromSeconds(Math.Max(0, seconds));
+        if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var when))
+            return when > DateTimeOffset.UtcNow ? when - DateTimeOffset.UtcNow : TimeSpan.Zero;
+        return null;
     }
 }
