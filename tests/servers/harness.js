@@ -47,6 +47,8 @@ function startChild(script, args, env) {
 
 async function main() {
   const info = {};
+  // moto_server takes seconds to import; it starts while the others do.
+  const moto = want('moto') ? require('./moto-server').start({ host: '127.0.0.1', buckets: buckets.split(',') }) : null;
   if (want('http')) {
     const s = await require('./http-server').start({ root: path.join(data, 'http') });
     closers.push(s.close);
@@ -79,6 +81,14 @@ async function main() {
     const port = await freePort();
     await startChild(path.join(__dirname, 'mongo-server.js'), ['--port', String(port)], {});
     info.mongo = { uri: `mongodb://127.0.0.1:${port}` };
+  }
+  if (moto) {
+    const m = await moto;
+    if (m.unavailable) info.unavailable = { ...info.unavailable, moto: m.unavailable };
+    else {
+      closers.push(m.close);
+      info.moto = { endpoint: m.url, accessKey: 'testing', secretKey: 'testing', region: 'us-east-1', buckets: buckets.split(',') };
+    }
   }
   const fakes = path.join(__dirname, '..', 'fakes');
   if (fs.existsSync(fakes)) {
