@@ -66,6 +66,17 @@ async function main() {
     closers.push(proxy.close);
     info.s3proxy = { endpoint: proxy.url };
   }
+  if (want('azure')) {
+    const dir = path.join(data, 'azurite');
+    fs.mkdirSync(dir, { recursive: true });
+    const url = await startChild(path.join(__dirname, 'azurite-server.js'), ['--port', String(await freePort()), '--location', dir], {});
+    // Azurite's published development account; containers are created by the tests (private, as Azure's default).
+    info.azure = { url, account: 'devstoreaccount1', key: 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==', dir };
+    // The same Azurite behind the fault proxy (path-style URLs: account and container stay in the path).
+    const proxy = await require('./fault-proxy').start({ target: url.replace(/\/devstoreaccount1$/, '') });
+    closers.push(proxy.close);
+    info.azureproxy = { url: `${proxy.url}/devstoreaccount1` };
+  }
   if (want('mongo')) {
     const port = await freePort();
     await startChild(path.join(__dirname, 'mongo-server.js'), ['--port', String(port)], {});

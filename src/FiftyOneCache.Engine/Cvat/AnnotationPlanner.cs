@@ -53,15 +53,21 @@ public sealed class AnnotationPlanner
         if (r.CloudManifest is not null)
         {
             manifest = TryParse(r.CloudManifest, out var err) ?? throw new AnnotationValidationException($"Cloud manifest '{r.CloudManifest}': {err}");
-            if (manifest.Store is not (StoreNames.S3 or StoreNames.Gcs or StoreNames.Minio) || manifest.IsPrefix)
-                throw new AnnotationValidationException($"Cloud manifest '{Redact.ForDisplay(r.CloudManifest)}' must be an object in an s3://, gs:// or MinIO bucket, such as s3://bucket/manifest.jsonl");
+            if (manifest.Store is not (StoreNames.S3 or StoreNames.Gcs or StoreNames.Minio or StoreNames.Azure) || manifest.IsPrefix)
+                throw new AnnotationValidationException($"Cloud manifest '{Redact.ForDisplay(r.CloudManifest)}' must be an object in an s3://, gs://, MinIO bucket or Azure container, such as s3://bucket/manifest.jsonl");
         }
         else
         {
-            var first = parsed.FirstOrDefault(p => p.Ref is { Store: StoreNames.S3 or StoreNames.Gcs or StoreNames.Minio }).Ref
+            var first = parsed.FirstOrDefault(p => p.Ref is { Store: StoreNames.S3 or StoreNames.Gcs or StoreNames.Minio or StoreNames.Azure }).Ref
                 ?? throw new AnnotationValidationException(
                     $"-UseBucketManifest needs samples in a cloud bucket; none of the {ds.Samples.Count} sample(s) of '{ds.Name}' is (first: {ds.Samples[0].FilePath})");
-            manifest = first with { Key = "manifest.jsonl", Original = $"{first.Store}://{first.Bucket}/manifest.jsonl" };
+            if (first.Store == StoreNames.Azure)
+            {
+                // An Azure blob is spelled by its URL (account and container in it): the container root is ../ per key level up.
+                var url = new Uri(first.Url!, string.Concat(Enumerable.Repeat("../", first.Key.Count(c => c == '/'))) + "manifest.jsonl");
+                manifest = first with { Key = "manifest.jsonl", Url = url, Original = url.AbsoluteUri };
+            }
+            else manifest = first with { Key = "manifest.jsonl", Original = $"{first.Store}://{first.Bucket}/manifest.jsonl" };
         }
         var dir = manifest.Key.Contains('/') ? manifest.Key[..(manifest.Key.LastIndexOf('/') + 1)] : "";
         var where = $"{manifest.Store}://{manifest.Bucket}/{dir}";
@@ -72,7 +78,7 @@ public sealed class AnnotationPlanner
         {
             if (m is null) offending.Add($"{s.FilePath} ({err})");
             else if (m.IsLocal) offending.Add($"{s.FilePath} (a local path)");
-            else if (m.Store != manifest.Store || m.Bucket != manifest.Bucket) offending.Add($"{Redact.ForDisplay(s.FilePath)} (in {m.Store}://{m.Bucket}, not {manifest.Store}://{manifest.Bucket})");
+            else if (m.Store != manifest.Store || m.Bucket != manifest.Bucket || m.Account != manifest.Account) offending.Add($"{Redact.ForDisplay(s.FilePath)} (in {m.Store}://{m.Bucket}, not {manifest.Store}://{manifest.Bucket})");
             else if (!m.Key.StartsWith(dir, StringComparison.Ordinal)) offending.Add($"{s.FilePath} (outside {where}, the manifest's directory)");
         }
         if (offending.Count > 0)

@@ -7,7 +7,7 @@ namespace FiftyOneCache.Engine.Cvat;
 /// <summary>
 /// Which CVAT cloud storage reads the samples' bucket. CVAT often holds several for one bucket (an old one with
 /// another manifest, one per endpoint), so every storage of the bucket and provider (AWS_S3_BUCKET for S3 and
-/// MinIO, GOOGLE_CLOUD_STORAGE for GCS) is weighed: it fits when the requested manifest is attached and its
+/// MinIO, GOOGLE_CLOUD_STORAGE for GCS, AZURE_CONTAINER for Azure) is weighed: it fits when the requested manifest is attached and its
 /// endpoint_url is the endpoint the module itself uses for that store (none, or an amazonaws.com one, for AWS);
 /// the first fitting one whose status is AVAILABLE is used. When none fits, the error names every candidate.
 /// FiftyOne's cloud_storage_id (-CloudStorageId) names one instead, which is checked rather than searched for.
@@ -16,10 +16,17 @@ public sealed class CloudStorageChooser(CvatClient cvat, IEngineLog log)
 {
     public async Task<CvatCloudStorage> ChooseAsync(AnnotationRequest r, MediaRef manifest, CancellationToken ct)
     {
-        var provider = manifest.Store == StoreNames.Gcs ? "GOOGLE_CLOUD_STORAGE" : "AWS_S3_BUCKET";
+        var provider = manifest.Store switch
+        {
+            StoreNames.Gcs => "GOOGLE_CLOUD_STORAGE",
+            StoreNames.Azure => "AZURE_CONTAINER", // CVAT's Azure storages name the container as their resource
+            _ => "AWS_S3_BUCKET",
+        };
         // MinIO paths in the endpoint form carry their endpoint; otherwise the store's resolved settings say it.
-        var endpoint = manifest.Url is { } u ? u.GetLeftPart(UriPartial.Authority) : r.StoreEndpoint?.Invoke(manifest.Store);
-        var where = manifest.Store == StoreNames.Gcs ? "" : $" at {endpoint ?? "AWS"}";
+        // GCS and Azure storages carry no endpoint_url (CVAT's read API does not show an Azure storage's account).
+        var endpointless = manifest.Store is StoreNames.Gcs or StoreNames.Azure;
+        var endpoint = endpointless ? null : manifest.Url is { } u ? u.GetLeftPart(UriPartial.Authority) : r.StoreEndpoint?.Invoke(manifest.Store);
+        var where = endpointless ? "" : $" at {endpoint ?? "AWS"}";
         if (r.CloudStorageId is { } id) return await CheckGivenAsync(id, provider, manifest, endpoint, ct).ConfigureAwait(false);
 
         var all = (await cvat.FindCloudStoragesAsync(manifest.Bucket, provider, ct).ConfigureAwait(false)).OrderBy(c => c.Id).ToList();
@@ -80,12 +87,13 @@ public sealed class CloudStorageChooser(CvatClient cvat, IEngineLog log)
     static string Describe(CvatCloudStorage c) =>
         $"#{c.Id} '{c.DisplayName}' (endpoint {EndpointOf(c)}, manifests: {(c.Manifests.Count == 0 ? "none" : string.Join(", ", c.Manifests))})";
 
-    static string EndpointOf(CvatCloudStorage c) => c.Attribute("endpoint_url") is { Length: > 0 } e ? e : c.ProviderType == "GOOGLE_CLOUD_STORAGE" ? "Google" : "AWS";
+    static string EndpointOf(CvatCloudStorage c) => c.Attribute("endpoint_url") is { Length: > 0 } e ? e
+        : c.ProviderType switch { "GOOGLE_CLOUD_STORAGE" => "Google", "AZURE_CONTAINER" => "Azure", _ => "AWS" };
 
-    /// <summary>GCS has one endpoint; S3 and MinIO storages must name the module's endpoint (for AWS: none, or AWS's own).</summary>
+    /// <summary>GCS and Azure have no endpoint_url; S3 and MinIO storages must name the module's endpoint (for AWS: none, or AWS's own).</summary>
     static bool EndpointFits(CvatCloudStorage c, string store, string? endpoint)
     {
-        if (store == StoreNames.Gcs) return true;
+        if (store is StoreNames.Gcs or StoreNames.Azure) return true;
         var theirs = c.Attribute("endpoint_url");
         if (endpoint is null) return store == StoreNames.S3 && IsAws(theirs);
         return theirs is not null && SameEndpoint(theirs, endpoint);

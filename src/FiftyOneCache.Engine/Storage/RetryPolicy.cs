@@ -34,8 +34,11 @@ public sealed class RetryPolicy
     ResiliencePipeline Pipeline => _pipeline ??= new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
     {
         MaxRetryAttempts = Math.Max(0, MaxAttempts - 1),
+        // "Changed" is not retried here: the read is pinned to a stat, so asking again gets the same answer (a 412
+        // six times over); the caller re-stats and starts over instead.
         ShouldHandle = args => ValueTask.FromResult(
-            args.Outcome.Exception is { } e && !args.Context.CancellationToken.IsCancellationRequested && Classify(e) is { IsTransient: true }),
+            args.Outcome.Exception is { } e && !args.Context.CancellationToken.IsCancellationRequested
+            && Classify(e) is { IsTransient: true, Kind: not StoreErrorKind.Changed }),
         // Polly's attempt number is 0-based; DelayFor counts the failed attempt from 1.
         DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
             DelayFor(args.AttemptNumber + 1, args.Outcome.Exception is { } e ? Classify(e)?.RetryAfter : null)),

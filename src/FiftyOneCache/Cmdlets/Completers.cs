@@ -2,12 +2,13 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Text.RegularExpressions;
+using FiftyOneCache.Engine.Configuration;
 using FiftyOneCache.Engine.Storage;
 using FiftyOneCache.Engine.Storage.S3;
 
 namespace FiftyOneCache.Cmdlets;
 
-/// <summary>Completes profile names from the AWS files (as boto3 reads them) and the MinIO ini file.</summary>
+/// <summary>Completes profile names from the AWS files (as boto3 reads them), the MinIO ini file and the Azure credentials file.</summary>
 public sealed class ProfileCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
@@ -20,6 +21,13 @@ public sealed class ProfileCompleter : IArgumentCompleter
                 foreach (Match m in Regex.Matches(File.ReadAllText(f), @"^\s*\[(?:profile\s+)?([^\]]+)\]", RegexOptions.Multiline))
                     names.Add(m.Groups[1].Value.Trim());
         }
+        else if (parameterName.StartsWith("Azure", StringComparison.OrdinalIgnoreCase))
+        {
+            if (AzureCredentialsFile(fakeBoundParameters) is { } f && File.Exists(f))
+                foreach (Match m in Regex.Matches(File.ReadAllText(f), @"^\s*\[([^\]]+)\]", RegexOptions.Multiline))
+                    names.Add(m.Groups[1].Value.Trim());
+            names.Remove("DEFAULT"); // configparser's defaults section is not a profile
+        }
         else
         {
             // The profiles boto3 knows (not [services] or [sso-session] sections), from the files it reads.
@@ -28,5 +36,14 @@ public sealed class ProfileCompleter : IArgumentCompleter
         }
         return names.Where(n => n.StartsWith(wordToComplete, StringComparison.OrdinalIgnoreCase))
                     .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n));
+    }
+
+    /// <summary>The Azure ini file in effect: AZURE_CREDENTIALS_FILE, else -AzureCredentialsFile on the same line, else the configured one.</summary>
+    static string? AzureCredentialsFile(IDictionary bound)
+    {
+        if (Environment.GetEnvironmentVariable("AZURE_CREDENTIALS_FILE") is { Length: > 0 } env) return env;
+        if (bound["AzureCredentialsFile"] is string typed && typed.Length > 0) return ConfigValues.ExpandHome(typed);
+        try { return ConfigLoader.Load().AzureCredentialsFile is { } f ? ConfigValues.ExpandHome(f) : null; }
+        catch (ConfigException) { return null; } // completion never fails loudly; Set-MediaCacheConfig reports the file
     }
 }

@@ -4,6 +4,7 @@ using FiftyOneCache.Engine.Configuration;
 using FiftyOneCache.Engine.Cvat;
 using FiftyOneCache.Engine.Diagnostics;
 using FiftyOneCache.Engine.Storage;
+using AzureStorage = FiftyOneCache.Engine.Storage.Azure;
 using FiftyOneCache.Tests.Infrastructure;
 using MongoDB.Bson;
 using Xunit;
@@ -19,6 +20,7 @@ public sealed class CvatAnnotationTests : IAsyncLifetime, IDisposable
     readonly TempDir _dir = new("foc-cvat");
     readonly MemoryStore _s3 = new("s3");
     readonly MemoryStore _minio = new("minio");
+    readonly MemoryStore _azure = new("azure");
     readonly MemoryDatasetStore _datasets = new();
     readonly MediaCache _cache;
     readonly Xunit.Abstractions.ITestOutputHelper _out;
@@ -32,6 +34,13 @@ public sealed class CvatAnnotationTests : IAsyncLifetime, IDisposable
         stores.Register("s3", () => _s3);
         stores.Register("minio", () => _minio);
         stores.MinioRouting = new TestMinioRouting();
+        stores.Register("azure", () => _azure);
+        var azure = new Dictionary<string, string>
+        {
+            ["AZURE_STORAGE_ACCOUNT"] = "devstoreaccount1", ["AZURE_STORAGE_KEY"] = AzureStorage.AzureConnectionString.DevKey,
+            ["AZURE_STORAGE_ACCOUNT_URL"] = "http://127.0.0.1:10000/devstoreaccount1", ["AZURE_ALIAS"] = "az",
+        };
+        stores.AzureRouting = new AzureStorage.AzureRouting(AzureStorage.AzureSettings.Resolve(config, n => azure.GetValueOrDefault(n)));
         _cache = MediaCache.Open(config, NullLog.Instance, stores);
     }
 
@@ -292,6 +301,28 @@ public sealed class CvatAnnotationTests : IAsyncLifetime, IDisposable
         using var again = Client();
         var e = await Assert.ThrowsAsync<AnnotationValidationException>(() => Run(Request(bucketManifest: true), again));
         Assert.Contains("already has an annotation run with key 'round1'", e.Message);
+    }
+
+    [Fact]
+    public async Task Azure_samples_use_the_AZURE_CONTAINER_storage_of_their_container()
+    {
+        var keys = Keys(1, 2);
+        foreach (var k in keys) _azure.Put("media", k, new byte[10]);
+        _azure.Put("media", "manifest.jsonl", Manifests.Images(keys));
+        // Alias and account-URL spellings of blobs in one container, as FiftyOne datasets hold them.
+        _datasets.Add("az", [$"az://media/{keys[0]}", $"http://127.0.0.1:10000/devstoreaccount1/media/{keys[1]}"]);
+        await _fake.AttachStorageAsync("media", Manifests.Images(keys)); // an AWS bucket of the same name is not it
+        var mine = await _fake.AttachStorageAsync("media", Manifests.Images(keys), provider: "AZURE_CONTAINER");
+        using var cvat = Client();
+
+        var outcome = await Run(new AnnotationRequest { AnnotationKey = "z1", LabelField = "gt", Classes = ["a"], UseBucketManifest = true }, cvat, "az");
+
+        Assert.True(outcome.Succeeded);
+        var task = (await _fake.StateAsync())["tasks"]![0]!;
+        Assert.Equal(mine, task["dataRequest"]!["cloud_storage_id"]!.GetValue<int>());
+        Assert.Equal(["manifest.jsonl", .. keys], task["dataRequest"]!["server_files"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.Contains(CvatFake.Summary(await _fake.LogAsync()),
+            l => l.StartsWith("GET /api/cloudstorages?resource=media&provider_type=AZURE_CONTAINER", StringComparison.Ordinal));
     }
 
     [Fact]
