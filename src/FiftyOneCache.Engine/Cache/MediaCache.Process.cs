@@ -207,6 +207,7 @@ public sealed partial class MediaCache
             try
             {
                 await EvictAsync(ct).ConfigureAwait(false);
+                progress?.Started(w.Path, stat.Size); // the size is known now: progress can show bytes, percent and ETA
                 await Downloader.DownloadAsync(store, m, stat, full, progress is null ? null : progress.Bytes, ct, body).ConfigureAwait(false);
             }
             catch (Exception e)
