@@ -13,13 +13,13 @@ public sealed class ProgressView(string activity, TransferProgress progress)
     const int ActivityId = 1;
     static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
     static readonly TimeSpan FirstAfter = TimeSpan.FromMilliseconds(500);
-    TimeSpan _last = TimeSpan.MinValue;
+    TimeSpan? _last;
 
     /// <summary>A record when one is due (at most twice a second, none for work that ends within half a second).</summary>
     public ProgressRecord? Next()
     {
         var now = progress.Elapsed;
-        if (now < FirstAfter || now - _last < Interval) return null;
+        if (now < FirstAfter || (_last is { } last && now - last < Interval)) return null;
         _last = now;
         return Render();
     }
