@@ -78,7 +78,7 @@ public sealed class UpdateMediaMetadataCommand : MediaBatchCmdlet
         {
             if (_writer is not null) _writer.Add(sample, metadata with { Path = result.Path });
         }
-        else WriteObject(metadata);
+        else WriteObject(metadata with { Path = result.Path }); // the item as given, so that it pipes into the other cmdlets
     }
 
     protected override void Failed(MediaItemResult result) => _failed++;
