@@ -78,7 +78,8 @@ Describe 'Pipelines between our own cmdlets' {
 
     It '<Producer> objects bind by property name into <Consumer>' -ForEach $matrix {
         $url = New-Image
-        $null = Invoke-MediaDownload $url
+        $decoy = New-Image   # cached too: a consumer that fell back to "everything" would show it
+        $null = Invoke-MediaDownload $url, $decoy
         $object = switch ($Producer) {
             'CacheEntry' { Get-MediaCacheEntry -LiteralPath $url }
             'MediaItemResult' { Invoke-MediaDownload $url }
@@ -88,19 +89,25 @@ Describe 'Pipelines between our own cmdlets' {
         @($object).Count | Should -Be 1
         $cached = Get-MediaLocalPath -NoDownload $url
         switch ($Consumer) {
-            'Get-MediaLocalPath' { $object | Get-MediaLocalPath | Should -Be $cached }
+            'Get-MediaLocalPath' {
+                $object | Get-MediaLocalPath | Should -Be $cached
+                $d = $object | Get-MediaLocalPath -Detailed
+                $d.Path | Should -Be $url
+                $d.Status | Should -Be 'Cached'
+            }
             'Invoke-MediaDownload' { ($object | Invoke-MediaDownload).Path | Should -Be $url }
             'Get-MediaCacheStats' {
                 $s = $object | Get-MediaCacheStats
                 $s.RequestedCount | Should -Be 1
                 $s.CurrentCount | Should -Be 1
             }
-            'Get-MediaCacheEntry' { ($object | Get-MediaCacheEntry).Source | Should -Be $url }
+            'Get-MediaCacheEntry' { @($object | Get-MediaCacheEntry).Source | Should -Be @($url) }
             'Clear-MediaCache' {
                 $r = $object | Clear-MediaCache -Force -PassThru
                 $r.Path | Should -Be $url
                 $r.Status | Should -Be 'Removed'
                 $cached | Should -Not -Exist
+                (Get-MediaCacheEntry).Source | Should -Be @($decoy)
             }
             'Update-MediaMetadata' { ($object | Update-MediaMetadata).Path | Should -Be $url }
         }
