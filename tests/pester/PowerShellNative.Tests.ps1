@@ -281,10 +281,12 @@ Describe '-WhatIf, repair and errors that tell the truth' {
         $local | Should -Exist   # the check alone changes nothing
     }
 
-    It 'a 404 answered with an HTML page says not found (HTTP 404) and leaves the page out' {
+    It 'a 404 answered with an HTML page (<Case>) says not found (HTTP 404) and leaves the page out' -ForEach @(
+        @{ Case = 'served as text/html'; Type = 'text/html; charset=utf-8'; Body = '<div class="err"><h1>Sorry, this page went fishing</h1></div>' }
+        @{ Case = 'a whole page under another type'; Type = 'text/plain'; Body = '<!DOCTYPE html><html><head><title>Oops</title></head><body><h1>Sorry, this page went fishing</h1></body></html>' }
+    ) {
         $url = "$($servers.http.url)/psnative/$run/gone.jpg"
-        Set-HttpFaults @{ match = "$run/gone.jpg"; kind = 'status'; status = 404; contentType = 'text/html; charset=utf-8'
-                          body = '<!DOCTYPE html><html><head><title>Oops</title></head><body><h1>Sorry, this page went fishing</h1></body></html>' }
+        Set-HttpFaults @{ match = "$run/gone.jpg"; kind = 'status'; status = 404; contentType = $Type; body = $Body }
         $null = Invoke-MediaDownload $url -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].Exception.Message | Should -BeLike '*not found (HTTP 404)*'
         $errs[0].Exception.Message | Should -Not -BeLike '*fishing*'
