@@ -155,6 +155,22 @@ Describe 'Pipelines between our own cmdlets' {
         @(Get-MediaCacheEntry).Source | Should -Be @($other)
     }
 
+    It 'files from Get-ChildItem pipe into <_> as literal local paths' -ForEach 'Clear-MediaCache', 'Get-MediaCacheStats', 'Get-MediaCacheEntry', 'Invoke-MediaDownload' {
+        $cmd = $_
+        $null = Invoke-MediaDownload (New-Image)
+        $files = 1..2 | ForEach-Object { $f = Join-Path $dir "local[$_].txt"; Set-Content -LiteralPath $f 'x'; $f }
+        $extra = if ($cmd -eq 'Clear-MediaCache') { @{ Force = $true; PassThru = $true } } else { @{} }
+        $out = Get-ChildItem -LiteralPath $files | & $cmd @extra -ErrorVariable errs -ErrorAction SilentlyContinue
+        switch ($cmd) {
+            'Clear-MediaCache' { $out.Status | Should -Be @('Local', 'Local'); $out.LocalPath | Should -Be $files }
+            'Get-MediaCacheStats' { $out.RequestedCount | Should -Be 2; $out.CurrentCount | Should -Be 0 }
+            'Get-MediaCacheEntry' { $out | Should -BeNullOrEmpty; $errs.Count | Should -Be 2; $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound' }
+            'Invoke-MediaDownload' { $out.Status | Should -Be @('Local', 'Local'); $out.Path | Should -Be $files }
+        }
+        if ($cmd -ne 'Get-MediaCacheEntry') { $errs | Should -BeNullOrEmpty }
+        @(Get-MediaCacheEntry).Count | Should -Be 1
+    }
+
     It 'Clear-MediaCache -Force removes without asking; -Force -WhatIf removes nothing' {
         $a = New-Image
         $null = Invoke-MediaDownload $a

@@ -17,13 +17,13 @@ public sealed class ClearMediaCacheCommand : DatasetInputCmdlet
 
     /// <summary>Paths to remove from the cache; wildcards match cached items.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
-    [Alias("FilePath", "Uri", "Url", "FullName", "Source")]
+    [Alias("FilePath", "Uri", "Url", "Source")]
     [SupportsWildcards]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Paths to remove, taken exactly as written (no wildcards).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralSet)]
-    [Alias("PSPath", "LP")]
+    [Alias("PSPath", "LP", "FullName")] // files from Get-ChildItem are literal names (and bind here only, not ambiguously)
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary>Remove without asking for confirmation (-WhatIf still only shows what would be removed).</summary>

@@ -22,13 +22,13 @@ public sealed class GetMediaCacheEntryCommand : MediaCacheCmdlet
 
     /// <summary>Items to list; wildcards (e.g. 's3://my-bucket/images/*') match the sources of cached entries.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
-    [Alias("FilePath", "Uri", "Url", "FullName", "Source")]
+    [Alias("FilePath", "Uri", "Url", "Source")]
     [SupportsWildcards]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Items to list, taken exactly as written.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralSet)]
-    [Alias("PSPath", "LP")]
+    [Alias("PSPath", "LP", "FullName")] // files from Get-ChildItem are literal names (and bind here only, not ambiguously)
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     protected override void BeginProcessing() => _exists = CacheDirectoryExists();

@@ -20,13 +20,13 @@ public sealed class GetMediaCacheStatsCommand : DatasetInputCmdlet
 
     /// <summary>Restrict the statistics to these paths; wildcards match cached items.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
-    [Alias("FilePath", "Uri", "Url", "FullName", "Source")]
+    [Alias("FilePath", "Uri", "Url", "Source")]
     [SupportsWildcards]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Restrict the statistics to these paths, taken exactly as written.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralSet)]
-    [Alias("PSPath", "LP")]
+    [Alias("PSPath", "LP", "FullName")] // files from Get-ChildItem are literal names (and bind here only, not ambiguously)
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     bool _exists;
