@@ -63,7 +63,7 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
         var inputs = IsDatasetInput ? DatasetSamples().Select(s => (s.FilePath, (object)s))
             : ParameterSetName == BucketKeySet ? new[] { ($"s3://{BucketName}/{Key}", (object)new PSObject(new { BucketName, Key })) }
             : Path.Where(p => p is not null).Select(p => (p, (object)p));
-        using var stores = Engine.Storage.StoreRegistry.CreateDefault(Config, Log);
+        using var stores = StoresWithoutCache();
         foreach (var (text, target) in inputs)
         {
             var path = Paths.Resolve(text, out var error);
@@ -88,6 +88,17 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
     protected override void EndProcessing()
     {
         if (!_noCache) base.EndProcessing();
+    }
+
+    /// <summary>The path parser with MinIO routing, without opening (and so creating) the cache.</summary>
+    Engine.Storage.StoreRegistry StoresWithoutCache()
+    {
+        try { return Engine.Storage.StoreRegistry.CreateDefault(Config, Log); }
+        catch (Engine.Configuration.ConfigException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "InvalidConfiguration", ErrorCategory.InvalidData, e.Source));
+            throw; // unreachable
+        }
     }
 
     protected override ProcessOptions Options => new()

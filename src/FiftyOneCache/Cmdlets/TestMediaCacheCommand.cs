@@ -20,6 +20,9 @@ public sealed class TestMediaCacheCommand : MediaCacheCmdlet
         // Only a repair may create the cache; the check alone (also under -WhatIf) says the directory is missing.
         if (!repair && !CacheDirectoryExists()) return;
         var cache = OpenCache();
+        // What any process does when it opens the cache: finish the work of crashed processes (their temp files,
+        // their finished downloads). The engine does it once per process; a check must see the state after it.
+        if (!repair) cache.Recover();
         var report = cache.Verify(repair, Cancel);
         foreach (var r in report.Repairs.Take(50)) WriteVerbose($"repaired: {r}");
         foreach (var p in report.Problems.Take(50)) WriteVerbose(p);

@@ -22,10 +22,10 @@ public static class Display
     {
         if (string.IsNullOrEmpty(path)) return "";
         if (path.Length <= width) return path;
-        var tail = path[^(width - 1)..];
-        // Prefer starting at a separator so that the first segment shown is whole.
+        var tail = path[^(width - 2)..];
+        // Start at a separator so that the first segment shown is whole (a cut inside "://" drops the scheme).
         var sep = tail.IndexOf('/');
-        if (sep > 0 && sep < tail.Length / 2) tail = tail[sep..];
-        return "…" + tail;
+        if (sep >= 0 && sep < tail.Length / 2) tail = tail[sep..].TrimStart('/');
+        return "…/" + tail;
     }
 }
