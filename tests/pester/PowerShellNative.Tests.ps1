@@ -243,6 +243,7 @@ Describe 'Paths as the shell resolves them' {
         "$w" | Should -BeLike "*$typo does not exist*"
         switch ($Name) {
             'Get-MediaCacheStats' { $out.CurrentCount | Should -Be 0 }
+            'Test-MediaCache' { $out.IndexedEntries | Should -Be 0; $out.FilesOnDisk | Should -Be 0 }
             'Get-MediaLocalPath -NoDownload' { $out | Should -Be (Join-Path $typo 's3/bucket-a/k.jpg') }
             default { $out | Should -BeNullOrEmpty }
         }
