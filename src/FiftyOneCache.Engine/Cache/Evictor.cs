@@ -19,6 +19,10 @@ public sealed class Evictor
     readonly Func<string, string> _fullPath;
     long _blockedUntil;
     int _nudged;
+    // Room known to be free under the limit at the last look, less what this process reserved since: while it
+    // lasts (and the look is recent), a download needs no query of the totals at all.
+    long _headroom;
+    long _lookedAt;
 
     public Evictor(CacheConfig config, CacheIndex index, ObjectLocks locks, PinLocks pins, NamedLock evictLock, Func<string, string> fullPath)
     {
@@ -51,10 +55,18 @@ public sealed class Evictor
         });
     }
 
+    /// <summary>This process reserved <paramref name="bytes"/> for a download.</summary>
+    public void Reserved(long bytes) => Interlocked.Add(ref _headroom, -bytes);
+
     public async Task EvictAsync(CancellationToken ct, long extraBytes = 0)
     {
         if (_config.IsUnlimited) return;
+        if (extraBytes == 0 && Interlocked.Read(ref _headroom) > 0 && Environment.TickCount64 - Volatile.Read(ref _lookedAt) < 250) return;
         var t = _index.Totals();
+        // Other processes may add to the cache between looks: keep a margin for them (10% of the limit, at least 64 MB).
+        var margin = Math.Max(_config.CacheSizeBytes / 10, 64L << 20);
+        Interlocked.Exchange(ref _headroom, _config.CacheSizeBytes - (t.Bytes + t.PendingBytes) - margin);
+        Volatile.Write(ref _lookedAt, Environment.TickCount64);
         if (t.Bytes + t.PendingBytes + extraBytes <= _config.CacheSizeBytes) return;
         // A pass that found everything left in use: the next one waits a little instead of scanning it all again
         // for every download (that made a prewarm larger than the cache quadratic).
@@ -62,7 +74,7 @@ public sealed class Evictor
         _index.FlushTouches();
         using var evicting = await _evictLock.AcquireAsync(ct).ConfigureAwait(false);
         long evicted = 0, evictedBytes = 0;
-        var cutoff = long.MaxValue;
+        var (afterMs, afterPath) = (long.MinValue, "");
         // Once over the limit, evict a little below it (1% of the limit, at most 64 MB) so that one pass serves
         // several downloads instead of one pass per download.
         var slack = Math.Min(_config.CacheSizeBytes / 100, 64L << 20);
@@ -73,7 +85,7 @@ public sealed class Evictor
             var excess = t.Bytes + t.PendingBytes + extraBytes - _config.CacheSizeBytes + (first ? slack : 0);
             first = false;
             if (excess <= 0) break;
-            var batch = _index.OldestComplete(Batch, cutoff);
+            var batch = _index.OldestComplete(Batch, afterMs, afterPath);
             var progressed = false;
             // The locks of a batch (pin stripe and object) are held until its rows are gone, so no download can
             // slip in between the file's deletion and the row's, and no consumer can pin a file being deleted.
@@ -85,7 +97,7 @@ public sealed class Evictor
                 foreach (var e in batch)
                 {
                     if (excess <= 0) break;
-                    cutoff = e.LastAccessMs;
+                    (afterMs, afterPath) = (e.LastAccessMs, e.Path);
                     if (_pins.TryExclusive(e.Path) is not { } pin) continue;
                     held.Add(pin);
                     if (_locks.TryAcquire(e.Path) is not { } l) continue;
@@ -109,7 +121,7 @@ public sealed class Evictor
             {
                 foreach (var l in held) l.Dispose();
             }
-            if (batch.Count < Batch && !progressed) break;
+            if (batch.Count < Batch && !progressed) break; // the last page, and nothing on it could go
             if (batch.Count == 0) break;
         }
         if (evicted > 0) Log.Verbose($"Evicted {evicted} least recently used file(s), {Sizes.Humanize(evictedBytes)}");

@@ -5,7 +5,7 @@ namespace FiftyOneCache.Engine.Paths;
 
 /// <summary>
 /// The on-disk contract: <c>s3://b/k</c> lands at <c>{cache_dir}/s3/b/k</c>, <c>gs://b/k</c> at <c>gs/b/k</c>,
-/// MinIO at <c>minio/b/k</c>, URLs at <c>http/host/path</c> or <c>https/host/path</c>. Every path segment is
+/// MinIO at <c>minio/b/k</c>, Azure blobs at <c>azure/account/container/key</c>, URLs at <c>http/host/path</c> or <c>https/host/path</c>. Every path segment is
 /// escaped so that no key can leave the cache directory or collide with another key.
 /// </summary>
 public static class CacheLayout
@@ -26,6 +26,7 @@ public static class CacheLayout
     {
         if (m.IsLocal) throw new InvalidOperationException("local paths are not cached");
         var segments = new List<string> { m.Store == StoreNames.Http ? m.Bucket.Split('/')[0] : m.Store };
+        if (m.Store == StoreNames.Azure) segments.Add(EscapeSegment(m.Account ?? "")); // azure/<account>/<container>/<key>
         var bucket = m.Store == StoreNames.Http ? m.Bucket[(m.Bucket.IndexOf('/') + 1)..] : m.Bucket;
         segments.Add(EscapeSegment(bucket));
         var key = m.Key;
