@@ -47,9 +47,10 @@ foreach ($cmd in $commands) {
         $doc = $paramDocs["-$($p.Name)"]
         if (-not $doc) { $errors.Add("$($cmd.Name): parameter -$($p.Name) is not documented") }
         $isSwitch = $p.SwitchParameter
+        $globbing = ([bool]($p.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })).ToString().ToLower()
         $aliases = if ($p.Aliases.Count) { $p.Aliases -join ', ' } else { 'none' }
         $value = if ($isSwitch) { '' } else { "<command:parameterValue required=`"true`">$type</command:parameterValue>" }
-        "<command:parameter required=`"$($attr.IsMandatory.ToString().ToLower())`" variableLength=`"true`" globbing=`"false`" pipelineInput=`"$pipeText`" position=`"$pos`" aliases=`"$aliases`"><maml:name>$($p.Name)</maml:name><maml:description>$(Paras $doc)</maml:description>$value<dev:type><maml:name>$($p.ParameterType.FullName)</maml:name></dev:type><dev:defaultValue>None</dev:defaultValue></command:parameter>"
+        "<command:parameter required=`"$($attr.IsMandatory.ToString().ToLower())`" variableLength=`"true`" globbing=`"$globbing`" pipelineInput=`"$pipeText`" position=`"$pos`" aliases=`"$aliases`"><maml:name>$($p.Name)</maml:name><maml:description>$(Paras $doc)</maml:description>$value<dev:type><maml:name>$($p.ParameterType.FullName)</maml:name></dev:type><dev:defaultValue>None</dev:defaultValue></command:parameter>"
     }
     [void]$sb.Append('<command:syntax>')
     foreach ($set in $cmd.ParameterSets) {
@@ -81,6 +82,8 @@ foreach ($cmd in $commands) {
     }
     [void]$sb.AppendLine('</command:examples>')
     [void]$sb.Append('<command:relatedLinks>')
+    # Get-Help -Online opens the first link's URI: the cmdlet's HelpUri, its page in the project's docs.
+    if ($cmd.HelpUri) { [void]$sb.Append("<maml:navigationLink><maml:linkText>Online Version:</maml:linkText><maml:uri>$(Esc $cmd.HelpUri)</maml:uri></maml:navigationLink>") }
     foreach ($l in ($s['RELATED LINKS'] -split "`n" | Where-Object { $_ -match '\[(.+?)\]' })) {
         $null = $l -match '\[(.+?)\]'
         [void]$sb.Append("<maml:navigationLink><maml:linkText>$(Esc $Matches[1])</maml:linkText><maml:uri /></maml:navigationLink>")

@@ -1,6 +1,7 @@
 'use strict';
 // Fault rules shared by the HTTP test server and the fault-injecting proxy.
-// A rule: { match, kind: status|reset|truncate|drip|wrong-etag, status, retryAfter, times, afterBytes, delayMs }.
+// A rule: { match, kind: status|reset|truncate|drip|wrong-etag, status, retryAfter, times, afterBytes, delayMs,
+//          body, contentType (status only) }.
 // Rules are tried in order; a matching rule with `times` left is consumed.
 class Faults {
   constructor() { this.rules = []; this.injected = 0; }
@@ -26,10 +27,11 @@ class Faults {
 // Sends `body` (a Buffer or a stream factory) honouring a fault rule, or normally when rule is null.
 function sendWithFault(res, rule, status, headers, body) {
   if (rule && rule.kind === 'status') {
-    const h = { 'Content-Type': 'text/plain' };
+    // `body`/`contentType` imitate real servers' error pages (an HTML 404 page, a JSON error).
+    const h = { 'Content-Type': rule.contentType || 'text/plain' };
     if (rule.retryAfter !== undefined) h['Retry-After'] = String(rule.retryAfter);
     res.writeHead(rule.status || 503, h);
-    res.end(`injected ${rule.status || 503}\n`);
+    res.end(rule.body !== undefined ? String(rule.body) : `injected ${rule.status || 503}\n`);
     return;
   }
   if (rule && rule.kind === 'wrong-etag') headers = { ...headers, ETag: '"injected-' + Date.now() + '"' };

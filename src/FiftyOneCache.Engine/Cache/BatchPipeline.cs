@@ -74,7 +74,9 @@ internal static class BatchPipeline
                 return Result(w, m, ItemStatus.Local, m.Key, fi.Exists ? fi.Length : 0, null, sw);
             }
             var item = cache.Item(m);
-            var o = await item.GetAsync(w.Listed is null ? request : request with { Listed = w.Listed }, progress is null ? null : progress.Bytes, ct).ConfigureAwait(false);
+            if (w.Listed is not null) request = request with { Listed = w.Listed };
+            if (progress is not null) request = request with { OnTransferStart = size => progress.Started(w.Path, size) };
+            var o = await item.GetAsync(request, progress is null ? null : progress.Bytes, ct).ConfigureAwait(false);
             window?.Sized(o.Size);
             return new MediaItemResult
             {

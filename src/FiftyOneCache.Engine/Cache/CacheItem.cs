@@ -9,7 +9,11 @@ namespace FiftyOneCache.Engine.Cache;
 /// <param name="Update">Re-download when the remote ETag/checksum differs from the cached copy's.</param>
 /// <param name="Hold">Pin the local path for the caller until it releases the outcome's lease.</param>
 /// <param name="Listed">What a listing already said about the object (no stat request needed).</param>
-public sealed record ItemRequest(bool Download = true, bool Update = false, bool Hold = false, RemoteStat? Listed = null);
+public sealed record ItemRequest(bool Download = true, bool Update = false, bool Hold = false, RemoteStat? Listed = null)
+{
+    /// <summary>Told the object's size when its transfer starts, so progress can show bytes, percent and ETA.</summary>
+    public Action<long>? OnTransferStart { get; init; }
+}
 
 /// <summary>What became of one object: where it is, and the pin that keeps it there while the caller holds it.</summary>
 public sealed record ItemOutcome(ItemStatus Status, string LocalPath, long Size, string? ETag, IDisposable? Lease);
@@ -123,6 +127,7 @@ public sealed class CacheItem
             try
             {
                 await _cache.Evictor.EvictAsync(ct).ConfigureAwait(false);
+                request.OnTransferStart?.Invoke(stat.Size);
                 await _cache.Downloader.DownloadAsync(store, Ref, stat, LocalPath, onBytes, ct, body).ConfigureAwait(false);
             }
             catch (Exception e)

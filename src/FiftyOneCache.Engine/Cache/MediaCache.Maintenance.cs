@@ -16,6 +16,15 @@ public sealed partial class MediaCache
         }
     }
 
+    /// <summary>The index entry of one item (a path or URL as a user writes it), or null when it is not cached.</summary>
+    public CacheEntry? EntryOf(string path)
+    {
+        var m = Parser.Parse(path);
+        if (m.IsLocal) return null;
+        var rel = RelativePathOf(m);
+        return Index.Get(rel) is { } e ? CacheEntry.From(e, FullPathOf(rel)) : null;
+    }
+
     /// <summary>Rebuilds the index from the files on disk (the source is recovered from the layout).</summary>
     public int Rebuild()
     {
@@ -36,14 +45,32 @@ public sealed partial class MediaCache
         return parts[0] is "http" or "https" ? $"{parts[0]}://{parts[1].Replace('_', ':')}/{key}" : $"{parts[0]}://{parts[1]}/{key}";
     }
 
-    /// <summary>Compares index and files; with <paramref name="repair"/> makes them agree and removes orphaned temp files.</summary>
+    /// <summary>
+    /// Compares index and files. With <paramref name="repair"/> it first makes them agree, then reports the cache as
+    /// it is after the repair, with what was done in <see cref="VerifyReport.Repairs"/>. A file whose size differs
+    /// from its row is deleted with the row, never adopted: its bytes cannot be vouched for, and the next use
+    /// downloads it again. Files without a row are adopted (without an ETag, so -Update checks them again).
+    /// </summary>
     public VerifyReport Verify(bool repair, CancellationToken ct = default)
     {
         Index.FlushTouches();
+        var fixes = repair ? RepairPass(ct) : null;
+        var report = Inspect(ct, out _, out _);
+        if (fixes is not null)
+        {
+            report.Repaired = true;
+            report.Repairs.AddRange(fixes);
+        }
+        return report;
+    }
+
+    /// <summary>The check alone: changes nothing.</summary>
+    VerifyReport Inspect(CancellationToken ct, out List<(string Rel, long Size)> unindexed, out List<string> temps)
+    {
         var report = new VerifyReport { CacheDir = Config.CacheDir };
-        var temps = new List<string>();
+        var tempFiles = new List<string>();
         var onDisk = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (rel, info) in FilesOnDisk(temps.Add))
+        foreach (var (rel, info) in FilesOnDisk(tempFiles.Add))
         {
             ct.ThrowIfCancellationRequested();
             onDisk[rel] = info.Length;
@@ -58,31 +85,77 @@ public sealed partial class MediaCache
             {
                 report.MissingFiles++;
                 report.Problems.Add($"indexed but missing on disk: {e.Path}");
-                if (repair) Index.Remove(e.Path);
             }
             else if (size != e.Size)
             {
                 report.SizeMismatches++;
-                report.Problems.Add($"size differs (index {e.Size}, disk {size}): {e.Path}");
-                if (repair) Index.Adopt(e.Path, e.Source, size, e.LastAccessMs);
+                report.Problems.Add($"size differs (index {e.Size} bytes, disk {size} bytes): {e.Path}");
             }
         }
-        foreach (var (rel, size) in onDisk)
+        unindexed = onDisk.Select(kv => (kv.Key, kv.Value)).ToList();
+        foreach (var (rel, _) in unindexed)
         {
             report.UnindexedFiles++;
             report.Problems.Add($"on disk but not indexed: {rel}");
-            if (repair) Index.Adopt(rel, SourceFromRelative(rel), size, IndexEntryClock.Now);
         }
+        foreach (var temp in tempFiles)
+        {
+            report.TempFiles++;
+            report.Problems.Add($"temporary file: {Path.GetRelativePath(Config.CacheDir, temp).Replace(Path.DirectorySeparatorChar, '/')}");
+        }
+        temps = tempFiles;
+        return report;
+    }
+
+    /// <summary>Makes index and disk agree; each row is changed under its object lock, so no download races it.</summary>
+    List<string> RepairPass(CancellationToken ct)
+    {
+        var fixes = new List<string>();
+        Recover();
+        foreach (var e in Index.All())
+        {
+            ct.ThrowIfCancellationRequested();
+            if (e.State == IndexEntry.Pending) continue;
+            var full = FullPathOf(e.Path);
+            var fi = new FileInfo(full);
+            if (fi.Exists && fi.Length == e.Size) continue;
+            using var held = Locks.TryAcquire(e.Path);
+            if (held is null) continue; // a download of it is running: it will write the row itself
+            var now = Index.Get(e.Path);
+            if (now is null || now.State == IndexEntry.Pending) continue;
+            fi.Refresh();
+            if (!fi.Exists)
+            {
+                Index.Remove(e.Path);
+                fixes.Add($"removed the row of a missing file: {e.Path}");
+            }
+            else if (fi.Length != now.Size)
+            {
+                if (!TryDeleteFile(full)) continue;
+                Index.Remove(e.Path);
+                RemoveEmptyParents(Path.GetDirectoryName(full)!);
+                fixes.Add($"deleted a file whose size differs from its record (index {now.Size} bytes, disk {fi.Length} bytes; downloaded again on next use): {e.Path}");
+            }
+        }
+        Inspect(ct, out var unindexed, out var temps);
+        foreach (var (rel, size) in unindexed)
+        {
+            Index.Adopt(rel, SourceFromRelative(rel), size, IndexEntryClock.Now);
+            fixes.Add($"indexed a file found on disk: {rel}");
+        }
+        var pending = Index.PendingEntries().Select(p => Downloader.TempPathFor(FullPathOf(p.Path))).ToHashSet(StringComparer.Ordinal);
         foreach (var temp in temps)
         {
-            var rel = Path.GetRelativePath(Config.CacheDir, temp).Replace(Path.DirectorySeparatorChar, '/');
-            report.TempFiles++;
-            report.Problems.Add($"temporary file: {rel}");
-            if (repair && Index.PendingEntries().All(p => Downloader.TempPathFor(FullPathOf(p.Path)) != temp))
-                Downloader.TryDelete(temp);
+            if (pending.Contains(temp) || !TryDeleteFile(temp)) continue;
+            fixes.Add($"deleted a temporary file left by an interrupted download: {Path.GetRelativePath(Config.CacheDir, temp).Replace(Path.DirectorySeparatorChar, '/')}");
         }
-        report.Repaired = repair;
-        return report;
+        return fixes;
+    }
+
+    static bool TryDeleteFile(string path)
+    {
+        try { File.Delete(path); return true; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 }
 

@@ -159,6 +159,12 @@ public sealed class CacheEntry
     public DateTimeOffset LastAccess { get; init; }
     public DateTimeOffset Created { get; init; }
     public bool InFlight { get; init; }
+
+    internal static CacheEntry From(IndexEntry e, string localPath) => new()
+    {
+        Source = e.Source, LocalPath = localPath, Size = e.Size, ETag = e.ETag, Checksum = e.Checksum,
+        LastAccess = e.LastAccess, Created = e.Created, InFlight = e.State == IndexEntry.Pending,
+    };
 }
 
 public sealed class VerifyReport
@@ -172,5 +178,12 @@ public sealed class VerifyReport
     public long TempFiles { get; set; }
     public bool Repaired { get; set; }
     public bool Healthy => MissingFiles == 0 && UnindexedFiles == 0 && SizeMismatches == 0 && TempFiles == 0;
+    /// <summary>With -Repair: the problems as they are after the repair (what could not be fixed, e.g. files in use).</summary>
     public List<string> Problems { get; } = new();
+    /// <summary>What -Repair did, one line per fix.</summary>
+    public List<string> Repairs { get; } = new();
+    /// <summary>What to do about an unhealthy cache.</summary>
+    public string? Advice => Healthy ? null
+        : Repaired ? "Some problems remain (files in use by running downloads?); run Test-MediaCache -Repair again when they have finished."
+        : "Run Test-MediaCache -Repair: files that cannot be vouched for are deleted (they are downloaded again on next use) and the index is made to agree with the disk.";
 }

@@ -43,7 +43,10 @@ public sealed class StoreRegistry : IDisposable
         try { return lazy.Value; }
         catch (Exception e) when (e is not StoreException)
         {
-            throw new StoreException(StoreErrorKind.NoCredentials, $"the {name} store could not be set up: {e.Message}", e);
+            // SDKs that block on tasks wrap their failure in an AggregateException: its own message says nothing.
+            var cause = e is AggregateException a && a.Flatten().InnerExceptions is [var only] ? only : e;
+            if (cause is StoreException se) throw se;
+            throw new StoreException(StoreErrorKind.NoCredentials, $"the {name} store could not be set up: {cause.Message}", cause);
         }
     }
 

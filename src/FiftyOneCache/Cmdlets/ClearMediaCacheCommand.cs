@@ -1,17 +1,34 @@
 using System.Management.Automation;
 using FiftyOneCache.Engine.Cache;
+using FiftyOneCache.Paths;
 
 namespace FiftyOneCache.Cmdlets;
 
 /// <summary>Removes the given items from the cache, or everything. Downloads in flight elsewhere are left alone.</summary>
-[Cmdlet(VerbsCommon.Clear, "MediaCache", DefaultParameterSetName = "All", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Clear, "MediaCache", DefaultParameterSetName = AllSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
+        HelpUri = HelpLinks.Base + "Clear-MediaCache.md")]
 [OutputType(typeof(ClearResult))]
 public sealed class ClearMediaCacheCommand : DatasetInputCmdlet
 {
-    /// <summary>Paths to remove from the cache.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Path")]
-    [Alias("FilePath", "Uri", "Url", "FullName")]
+    const string AllSet = "All";
+    const string PathSet = "Path";
+    const string LiteralSet = "LiteralPath";
+    CachedItemSelector? _selector;
+
+    /// <summary>Paths to remove from the cache; wildcards match cached items.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+    [Alias("FilePath", "Uri", "Url", "Source")]
+    [SupportsWildcards]
     public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Paths to remove, taken exactly as written (no wildcards).</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralSet)]
+    [Alias("PSPath", "LP", "FullName")] // files from Get-ChildItem are literal names (and bind here only, not ambiguously)
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    /// <summary>Remove without asking for confirmation (-WhatIf still only shows what would be removed).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     /// <summary>Emit a result per item (or one for the whole cache).</summary>
     [Parameter]
@@ -19,8 +36,31 @@ public sealed class ClearMediaCacheCommand : DatasetInputCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == "Path") ClearItems(Path.Where(p => p is not null));
+        if (ParameterSetName is PathSet or LiteralSet)
+        {
+            if (!CacheDirectoryExists()) return;
+            _selector ??= new CachedItemSelector(this, Paths);
+            var literal = ParameterSetName == LiteralSet;
+            ClearItems((literal ? LiteralPath : Path).Where(p => p is not null).SelectMany(p => _selector.Select(p, literal, OpenCache)));
+        }
         else if (IsDatasetInput) ClearItems(DatasetSamples().Select(s => s.FilePath));
+    }
+
+    /// <summary>
+    /// Confirmation as Remove-Item -Force has it: -Force skips the prompt that ConfirmImpact High raises, while
+    /// -WhatIf and an explicit -Confirm still apply.
+    /// </summary>
+    bool Approve(string target, string action)
+    {
+        var b = MyInvocation.BoundParameters;
+        var whatIf = b.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent;
+        var confirm = b.TryGetValue("Confirm", out var c) && ((SwitchParameter)c).IsPresent;
+        if (Force && !whatIf && !confirm)
+        {
+            WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\".");
+            return true;
+        }
+        return ShouldProcess(target, action);
     }
 
     void ClearItems(IEnumerable<string> paths)
@@ -35,11 +75,11 @@ public sealed class ClearMediaCacheCommand : DatasetInputCmdlet
                 WriteError(new ErrorRecord(e, "InvalidMediaPath", ErrorCategory.InvalidArgument, p));
                 continue;
             }
-            if (!ShouldProcess(local, $"Remove cached copy of {p}")) continue;
+            if (!Approve(local, $"Remove cached copy of {p}")) continue;
             try
             {
                 var r = cache.ClearItemAsync(p, Cancel).GetAwaiter().GetResult();
-                WriteVerbose($"{r.Status}: {p}");
+                WriteVerbose($"{p} → {r.Status}{(r.Status == ClearStatus.Removed ? $", {Sizes.Humanize(r.Size)} freed" : "")}");
                 if (PassThru) WriteObject(r);
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
@@ -53,10 +93,18 @@ public sealed class ClearMediaCacheCommand : DatasetInputCmdlet
 
     protected override void EndProcessing()
     {
-        if (ParameterSetName != "All") return;
+        if (ParameterSetName != AllSet) return;
+        // Input was piped but bound to nothing (an empty list, objects without a path): clearing everything
+        // instead would turn an empty selection into "all".
+        if (MyInvocation.ExpectingInput)
+        {
+            WriteVerbose("Pipeline input named no item: nothing is cleared (run Clear-MediaCache without input to clear everything).");
+            return;
+        }
+        if (!CacheDirectoryExists()) return;
         var cache = OpenCache();
         var stats = cache.GetStats();
-        if (!ShouldProcess(cache.Config.CacheDir, $"Remove all {stats.CurrentCount} cached file(s) ({stats.CurrentSizeStr})")) return;
+        if (!Approve(cache.Config.CacheDir, $"Remove all {stats.CurrentCount} cached file(s) ({stats.CurrentSizeStr})")) return;
         try
         {
             var r = cache.ClearAll(Cancel);

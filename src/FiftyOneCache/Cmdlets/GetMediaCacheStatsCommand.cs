@@ -1,36 +1,61 @@
 using System.Management.Automation;
 using FiftyOneCache.Engine.Cache;
+using FiftyOneCache.Paths;
 
 namespace FiftyOneCache.Cmdlets;
 
-/// <summary>FiftyOne's cache statistics for the whole cache, or for the given items.</summary>
-[Cmdlet(VerbsCommon.Get, "MediaCacheStats", DefaultParameterSetName = "All")]
+/// <summary>
+/// FiftyOne's cache statistics for the whole cache, or for the given items. Reads only: a cache directory that
+/// does not exist is reported with a warning and empty statistics, never created.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "MediaCacheStats", DefaultParameterSetName = AllSet, HelpUri = HelpLinks.Base + "Get-MediaCacheStats.md")]
 [OutputType(typeof(CacheStats))]
 public sealed class GetMediaCacheStatsCommand : DatasetInputCmdlet
 {
+    const string AllSet = "All";
+    const string PathSet = "Path";
+    const string LiteralSet = "LiteralPath";
     readonly List<string> _items = new();
+    CachedItemSelector? _selector;
 
-    /// <summary>Restrict the statistics to these paths.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Path")]
-    [Alias("FilePath", "Uri", "Url", "FullName")]
+    /// <summary>Restrict the statistics to these paths; wildcards match cached items.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+    [Alias("FilePath", "Uri", "Url", "Source")]
+    [SupportsWildcards]
     public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Restrict the statistics to these paths, taken exactly as written.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralSet)]
+    [Alias("PSPath", "LP", "FullName")] // files from Get-ChildItem are literal names (and bind here only, not ambiguously)
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    bool _exists;
+
+    protected override void BeginProcessing() => _exists = CacheDirectoryExists();
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == "Path") _items.AddRange(Path.Where(p => p is not null));
+        if (ParameterSetName is not (PathSet or LiteralSet)) return;
+        _selector ??= new CachedItemSelector(this, Paths);
+        var literal = ParameterSetName == LiteralSet;
+        foreach (var p in (literal ? LiteralPath : Path).Where(p => p is not null))
+            _items.AddRange(_selector.Select(p, literal, () => _exists ? OpenCache() : null));
     }
 
     protected override void EndProcessing()
     {
-        var cache = OpenCache();
+        // Piped input that named nothing gives statistics for no items, not for the whole cache.
+        var items = ParameterSetName switch
+        {
+            PathSet or LiteralSet => _items,
+            DatasetSet => DatasetSamples().Select(s => s.FilePath),
+            _ when MyInvocation.ExpectingInput => _items,
+            _ => null,
+        };
         try
         {
-            var items = ParameterSetName switch
-            {
-                "Path" => _items,
-                DatasetSet => DatasetSamples().Select(s => s.FilePath),
-                _ => null,
-            };
+            if (!_exists) { WriteObject(Empty(items)); return; }
+            var cache = OpenCache();
             WriteObject(cache.GetStats(items));
         }
         catch (Engine.Paths.InvalidMediaPathException e)
@@ -38,5 +63,17 @@ public sealed class GetMediaCacheStatsCommand : DatasetInputCmdlet
             ThrowTerminatingError(new ErrorRecord(e, "InvalidMediaPath", ErrorCategory.InvalidArgument, e.MediaPath));
         }
         Log.Drain(this);
+    }
+
+    /// <summary>The statistics of a cache that does not exist: nothing cached, every requested item missing.</summary>
+    CacheStats Empty(IEnumerable<string>? items)
+    {
+        var limit = Config.CacheSizeBytes;
+        var requested = items?.LongCount();
+        return new CacheStats
+        {
+            CacheDir = Config.CacheDir, CacheSize = limit, CacheSizeStr = Sizes.Humanize(limit), CurrentSizeStr = Sizes.Humanize(0),
+            LoadFactor = limit > 0 ? 0 : null, Scope = items is null ? "All" : "Items", RequestedCount = requested, MissingCount = requested,
+        };
     }
 }

@@ -7,8 +7,8 @@ namespace FiftyOneCache.Cmdlets;
 /// Local paths for media paths, in input order, one per input: a drop-in for a list of file paths.
 /// Missing items are downloaded first unless -NoDownload. Local inputs come back unchanged.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "MediaLocalPath", DefaultParameterSetName = PathSet)]
-[OutputType(typeof(string))]
+[Cmdlet(VerbsCommon.Get, "MediaLocalPath", DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Base + "Get-MediaLocalPath.md")]
+[OutputType(typeof(string), typeof(MediaItemResult))]
 public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
 {
     /// <summary>Return where each item is or would be cached without downloading anything.</summary>
@@ -46,6 +46,60 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
     public SwitchParameter ClearAfterUse { get; set; }
 
     protected override string Activity => "Resolving local paths";
+
+    // -NoDownload against a cache directory that does not exist: say so, answer where each item would be cached,
+    // and create nothing (the engine would create the directory and its index just by opening).
+    bool _noCache;
+
+    protected override void BeginProcessing()
+    {
+        if (NoDownload && !CacheDirectoryExists()) { _noCache = true; return; }
+        base.BeginProcessing();
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (!_noCache) { base.ProcessRecord(); return; }
+        var inputs = IsDatasetInput ? DatasetSamples().Select(s => (s.FilePath, (object)s))
+            : ParameterSetName == BucketKeySet ? new[] { ($"s3://{BucketName}/{Key}", (object)new PSObject(new { BucketName, Key })) }
+            : Path.Where(p => p is not null).Select(p => (p, (object)p));
+        using var stores = StoresWithoutCache();
+        foreach (var (text, target) in inputs)
+        {
+            var path = Paths.Resolve(text, out var error);
+            if (path is null) { WriteError(error!); continue; }
+            Engine.Paths.MediaRef m;
+            try { m = stores.Parser.Parse(path); }
+            catch (Engine.Paths.InvalidMediaPathException e)
+            {
+                WriteError(new ErrorRecord(e, "InvalidMediaPath", ErrorCategory.InvalidArgument, target));
+                continue;
+            }
+            var local = m.IsLocal ? m.Key : Engine.Paths.CacheLayout.FullPath(Config.CacheDir, m);
+            Emit(new MediaItemResult
+            {
+                Path = path, Store = m.Store, LocalPath = local, TargetObject = target,
+                Status = m.IsLocal ? ItemStatus.Local : ItemStatus.NotCached,
+            });
+        }
+        Log.Drain(this);
+    }
+
+    protected override void EndProcessing()
+    {
+        if (!_noCache) base.EndProcessing();
+    }
+
+    /// <summary>The path parser with MinIO routing, without opening (and so creating) the cache.</summary>
+    Engine.Storage.StoreRegistry StoresWithoutCache()
+    {
+        try { return Engine.Storage.StoreRegistry.CreateDefault(Config, Log); }
+        catch (Engine.Configuration.ConfigException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "InvalidConfiguration", ErrorCategory.InvalidData, e.Source));
+            throw; // unreachable
+        }
+    }
 
     protected override ProcessOptions Options => new()
     {

@@ -4,7 +4,8 @@ using FiftyOneCache.Engine.Cache;
 namespace FiftyOneCache.Cmdlets;
 
 /// <summary>Downloads media into the cache with the full worker pool; results stream in completion order.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "MediaDownload", DefaultParameterSetName = PathSet, SupportsShouldProcess = false)]
+[Cmdlet(VerbsLifecycle.Invoke, "MediaDownload", DefaultParameterSetName = PathSet, SupportsShouldProcess = false,
+        HelpUri = HelpLinks.Base + "Invoke-MediaDownload.md")]
 [OutputType(typeof(MediaItemResult), typeof(DownloadSummary))]
 public sealed class InvokeMediaDownloadCommand : MediaBatchCmdlet
 {
@@ -67,6 +68,23 @@ public sealed class InvokeMediaDownloadCommand : MediaBatchCmdlet
             ThrowTerminatingError(new ErrorRecord(e, "InvalidShard", ErrorCategory.InvalidArgument, Shard));
             return null;
         }
+    }
+
+    /// <summary>
+    /// A prewarm of a local file that does not exist is an error: reporting it as "Local, 0 B" would call a typo a
+    /// success. (Get-MediaLocalPath keeps FiftyOne's rule and returns local paths unchanged.)
+    /// </summary>
+    protected override MediaItemResult? Refuse(string path, object target)
+    {
+        Engine.Paths.MediaRef m;
+        try { m = Cache!.Parser.Parse(path); }
+        catch (Engine.Paths.InvalidMediaPathException) { return null; } // the engine reports it
+        if (!m.IsLocal || File.Exists(m.Key) || Directory.Exists(m.Key)) return null;
+        return new MediaItemResult
+        {
+            Sequence = -1, Path = path, Store = m.Store, Status = ItemStatus.Failed, TargetObject = target,
+            Error = $"local file '{m.Key}' does not exist", ErrorId = "LocalFileNotFound", ErrorKind = ErrorKind.ObjectNotFound,
+        };
     }
 
     protected override void Emit(MediaItemResult result)

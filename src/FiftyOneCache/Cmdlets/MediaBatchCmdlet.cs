@@ -20,12 +20,13 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     ChannelReader<MediaItemResult>? _results;
     TransferProgress? _progress;
     long _sequence;
-    DateTime _lastProgress = DateTime.MinValue;
+    ProgressView? _progressView;
+    bool? _verbose;
     readonly HashSet<string> _storesDescribed = new();
 
     /// <summary>Paths or URLs: s3://, gs://, MinIO, http(s):// or local.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
-    [Alias("FilePath", "Uri", "Url", "FullName")]
+    [Alias("FilePath", "Uri", "Url", "FullName", "Source")] // Source: CacheEntry objects bind by property name
     [AllowEmptyCollection]
     public string[] Path { get; set; } = Array.Empty<string>();
 
@@ -53,6 +54,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
         Cache = OpenCache();
         _input = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(2048) { SingleWriter = true, SingleReader = false });
         _progress = new TransferProgress();
+        _progressView = new ProgressView(Activity, _progress);
         _run = Cache.Process(_input.Reader, Options, _progress, Cancel);
         _results = _run.Results;
     }
@@ -64,9 +66,26 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
             foreach (var s in DatasetSamples(OnlySamplesWithoutMetadata)) Enqueue(s.FilePath, s);
         }
         else if (ParameterSetName == BucketKeySet) Enqueue(Engine.Storage.S3.S3Paths.Of(BucketName, Key), new PSObject(new { BucketName, Key }));
-        else foreach (var p in Path.Where(p => p is not null)) Enqueue(p, p);
+        else foreach (var p in Path.Where(p => p is not null)) EnqueueInput(p);
         DrainAvailable();
     }
+
+    /// <summary>A path as typed: local paths resolve as the shell does; one the command refuses is reported, not queued.</summary>
+    void EnqueueInput(string text)
+    {
+        var path = Paths.Resolve(text, out var error);
+        if (path is null) { WriteError(error!); return; }
+        if (Refuse(path, text) is { } refused)
+        {
+            _progress!.ItemDone(refused);
+            Report(refused);
+            return;
+        }
+        Enqueue(path, text);
+    }
+
+    /// <summary>A failed result for an input the command does not queue (e.g. a local file that does not exist), or null.</summary>
+    protected virtual MediaItemResult? Refuse(string path, object target) => null;
 
     /// <summary>Dataset input: skip samples whose metadata is already set (Update-MediaMetadata without -Overwrite).</summary>
     protected virtual bool OnlySamplesWithoutMetadata => false;
@@ -92,7 +111,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
             while (true)
             {
                 var wait = _results!.WaitToReadAsync(Cancel).AsTask();
-                if (!wait.Wait(250)) { ShowProgress(force: true); Log.Drain(this); continue; }
+                if (!wait.Wait(250)) { ShowProgress(); Log.Drain(this); continue; }
                 if (!wait.Result) break;
                 DrainAvailable();
             }
@@ -106,7 +125,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
             ThrowTerminatingError(new ErrorRecord(e.InnerException, "BatchFailed", ErrorCategory.NotSpecified, null));
         }
         Log.Drain(this);
-        WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+        WriteProgress(_progressView!.Completed());
         EndRun();
         Completed(_progress!);
     }
@@ -134,25 +153,49 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
         while (_results!.TryRead(out var r))
         {
             Log.Drain(this);
-            DescribeStore(r.Store);
-            try
-            {
-                if (r.Status == ItemStatus.Failed && !SkipFailures) { Failed(r); WriteError(ErrorFor(r)); }
-                else
-                {
-                    if (r.Status == ItemStatus.Failed) WriteWarning($"{r.Path}: {r.Error}");
-                    Emit(r);
-                }
-            }
+            try { Report(r); }
             finally
             {
                 // WriteObject has returned: the downstream pipeline has the path, so its pin can go (and with
                 // -ClearAfterUse, the file).
                 _run?.Taken(r);
             }
-            ShowProgress(force: false);
+            ShowProgress();
         }
         Log.Drain(this);
+    }
+
+    void Report(MediaItemResult r)
+    {
+        DescribeStore(r.Store);
+        if (_verbose ??= IsVerbose()) WriteVerbose(ItemLine(r));
+        if (r.Status == ItemStatus.Failed && !SkipFailures) { Failed(r); WriteError(ErrorFor(r)); }
+        else
+        {
+            if (r.Status == ItemStatus.Failed) WriteWarning(FailureText(r));
+            Emit(r);
+        }
+    }
+
+    bool IsVerbose() =>
+        MyInvocation.BoundParameters.TryGetValue("Verbose", out var v) ? ((SwitchParameter)v).IsPresent
+            : GetVariableValue("VerbosePreference") is ActionPreference p && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
+
+    /// <summary>-Verbose: one line per item, what happened and where it is.</summary>
+    static string ItemLine(MediaItemResult r)
+    {
+        var path = Engine.Diagnostics.Redact.ForDisplay(r.Path);
+        return r.Status == ItemStatus.Failed
+            ? $"{path} → Failed: {r.Error}"
+            : $"{path} → {r.Status}, {r.LocalPath ?? "(no local path)"}, {Sizes.Humanize(r.Size)}{(r.Status is ItemStatus.Downloaded or ItemStatus.Updated ? $" in {Sizes.Duration(r.Duration)}" : "")}";
+    }
+
+    /// <summary>The failure as one line that names the item once (engine messages usually name it already).</summary>
+    internal static string FailureText(MediaItemResult r)
+    {
+        var error = r.Error ?? "failed";
+        var path = Engine.Diagnostics.Redact.ForDisplay(r.Path);
+        return error.Contains(path, StringComparison.Ordinal) ? error : $"{path}: {error}";
     }
 
     void DescribeStore(string store)
@@ -173,23 +216,15 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     static string Recommend(string? id) => id switch
     {
         "ObjectNotFound" => "Check the bucket and key (or URL) for typos.",
+        "LocalFileNotFound" => "Check the local path for typos (relative paths start at the current location, Get-Location).",
         "AccessDenied" or "NoCredentials" => "Check the credentials and profile for this store (see Get-Help about_FiftyOneCache).",
         "InvalidMediaPath" => "Use s3://bucket/key, gs://bucket/key, a MinIO path, an http(s):// URL or a local path.",
         "LargerThanCache" => "Raise the limit with Set-MediaCacheConfig -CacheSizeBytes, or use -1 for no limit.",
         _ => "Run again; transient failures are retried with backoff.",
     };
 
-    void ShowProgress(bool force)
+    void ShowProgress()
     {
-        var now = DateTime.UtcNow;
-        if (!force && (now - _lastProgress).TotalMilliseconds < 500) return;
-        if (_progress!.Elapsed.TotalSeconds < 1) return;
-        _lastProgress = now;
-        var p = _progress;
-        var total = Math.Max(p.Submitted + p.DiscoveredCount, p.Done);
-        var status = $"{p.Done}/{total} items, {p.Downloaded} downloaded, {p.Failed} failed, {Sizes.Humanize(p.BytesTransferred)} at {Sizes.Humanize((long)p.BytesPerSecond)}/s";
-        var rec = new ProgressRecord(1, Activity, status);
-        if (total > 0) rec.PercentComplete = (int)Math.Min(100, p.Done * 100 / total);
-        WriteProgress(rec);
+        if (_progressView!.Next() is { } rec) WriteProgress(rec);
     }
 }

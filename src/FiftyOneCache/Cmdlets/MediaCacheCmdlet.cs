@@ -2,6 +2,7 @@ using System.Management.Automation;
 using FiftyOneCache.Engine.Cache;
 using FiftyOneCache.Engine.Configuration;
 using FiftyOneCache.Hosting;
+using FiftyOneCache.Paths;
 
 namespace FiftyOneCache.Cmdlets;
 
@@ -11,6 +12,8 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
     internal readonly CmdletLog Log = new();
     readonly CancellationTokenSource _cts = new();
     CacheConfig? _config;
+    MediaCache? _opened;
+    ItemPathResolver? _paths;
 
     /// <summary>Overrides cache_dir for this call.</summary>
     [Parameter]
@@ -22,8 +25,26 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
     /// <summary>Explicit parameters that override configuration keys (highest precedence).</summary>
     protected virtual void AddConfigOverrides(Dictionary<string, object?> overrides)
     {
-        if (CacheDir is not null) overrides[ConfigKeys.CacheDir] = GetUnresolvedProviderPathFromPSPath(CacheDir);
+        if (CacheDir is not null) overrides[ConfigKeys.CacheDir] = ItemPathResolver.ResolveDirectory(this, CacheDir);
     }
+
+    /// <summary>Local paths as the shell resolves them; remote paths untouched.</summary>
+    internal ItemPathResolver Paths => _paths ??= new ItemPathResolver(this, () => _opened?.Parser ?? new Engine.Paths.MediaPathParser());
+
+    /// <summary>
+    /// For commands that only read: a cache directory that does not exist is reported, never created (a typo in
+    /// -CacheDir must not leave an empty cache behind and report it as real).
+    /// </summary>
+    protected bool CacheDirectoryExists(bool warn = true)
+    {
+        if (Directory.Exists(Config.CacheDir)) return true;
+        if (warn)
+            WriteWarning($"The cache directory {Config.CacheDir} does not exist, so nothing is cached there (cache_dir from {SourceOf(ConfigKeys.CacheDir)}). " +
+                         "Check -CacheDir, or see Get-MediaCacheConfig.");
+        return false;
+    }
+
+    string SourceOf(string key) => Config.Sources.TryGetValue(key, out var s) ? s : "default";
 
     protected CacheConfig Config
     {
@@ -51,6 +72,7 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
         {
             var cache = CacheSessions.Get(Config);
             cache.Log = Log;
+            _opened = cache;
             return cache;
         }
         catch (ConfigException e)

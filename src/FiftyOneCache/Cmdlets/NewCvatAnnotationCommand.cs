@@ -13,7 +13,7 @@ namespace FiftyOneCache.Cmdlets;
 /// storage through a manifest, or uploading copies from the cache. All validation happens before CVAT is
 /// asked to change anything; -WhatIf authenticates with basic auth so that only GET requests reach CVAT.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "CvatAnnotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.New, "CvatAnnotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "New-CvatAnnotation.md")]
 [OutputType(typeof(CvatAnnotationResult))]
 public sealed class NewCvatAnnotationCommand : MediaCacheCmdlet
 {

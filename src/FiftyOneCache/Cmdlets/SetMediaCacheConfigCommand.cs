@@ -9,7 +9,7 @@ namespace FiftyOneCache.Cmdlets;
 /// Writes settings to FiftyOne's media_cache_config.json (keeping keys it does not manage), so that FiftyOne and
 /// this module share them. A smaller size limit evicts least recently used files at once.
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "MediaCacheConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "MediaCacheConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Set-MediaCacheConfig.md")]
 [OutputType(typeof(CacheConfig))]
 public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
 {

@@ -9,7 +9,7 @@ namespace FiftyOneCache.Cmdlets;
 /// encoding) from cached media. For paths it emits metadata objects; for a dataset it writes each sample's
 /// "metadata" field the way FiftyOne does, in bulk, and emits a summary.
 /// </summary>
-[Cmdlet(VerbsData.Update, "MediaMetadata", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Update, "MediaMetadata", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Update-MediaMetadata.md")]
 [OutputType(typeof(MediaMetadata), typeof(MetadataSummary))]
 public sealed class UpdateMediaMetadataCommand : MediaBatchCmdlet
 {
@@ -24,14 +24,40 @@ public sealed class UpdateMediaMetadataCommand : MediaBatchCmdlet
     protected override ProcessOptions Options => new();
     protected override bool OnlySamplesWithoutMetadata => !Overwrite;
 
+    const string ItemAction = "Download into the cache if needed and compute metadata";
+
+    // -WhatIf: say what would happen and touch nothing (no download, no cache directory, no database write).
+    bool _whatIf;
+
     protected override void BeginProcessing()
     {
+        _whatIf = IsWhatIf();
         if (IsDatasetInput)
         {
             var ds = OpenDataset();
-            if (ShouldProcess($"dataset '{ds.Name}'", "Write the metadata field of its samples")) _writer = new MetadataWriter(ds);
+            if (ShouldProcess($"dataset '{ds.Name}'", "Download its samples' media into the cache if needed and write their metadata field")) _writer = new MetadataWriter(ds);
+            else _whatIf = true; // declined or -WhatIf: nothing to compute
         }
-        base.BeginProcessing();
+        if (!_whatIf) base.BeginProcessing();
+    }
+
+    bool IsWhatIf() =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent
+            : GetVariableValue("WhatIfPreference") is { } pref && LanguagePrimitives.IsTrue(pref);
+
+    protected override void ProcessRecord()
+    {
+        if (!_whatIf) { base.ProcessRecord(); return; }
+        if (IsDatasetInput) return;
+        var items = ParameterSetName == BucketKeySet ? new[] { $"s3://{BucketName}/{Key}" } : Path.Where(p => p is not null);
+        foreach (var p in items)
+            if (Paths.Resolve(p, out var error) is { } path) ShouldProcess(path, ItemAction);
+            else WriteError(error!);
+    }
+
+    protected override void EndProcessing()
+    {
+        if (!_whatIf) base.EndProcessing();
     }
 
     protected override void Emit(MediaItemResult result)
@@ -52,7 +78,7 @@ public sealed class UpdateMediaMetadataCommand : MediaBatchCmdlet
         {
             if (_writer is not null) _writer.Add(sample, metadata with { Path = result.Path });
         }
-        else WriteObject(metadata);
+        else WriteObject(metadata with { Path = result.Path }); // the item as given, so that it pipes into the other cmdlets
     }
 
     protected override void Failed(MediaItemResult result) => _failed++;

@@ -40,16 +40,18 @@ public sealed class GcsSettings
 #pragma warning restore CS0618
                 return new GcsSettings { Credential = Scoped(cred), Source = $"service-account key {file} (from {from})" };
             }
-            catch (Exception e) when (e is InvalidOperationException or Newtonsoft.Json.JsonException or ArgumentException or IOException)
+            catch (Exception e) when (Unwrap(e) is InvalidOperationException or Newtonsoft.Json.JsonException or ArgumentException or IOException)
             {
-                throw new StoreException(StoreErrorKind.NoCredentials, $"GCS credentials file {file} (from {from}) is not a valid key file: {FirstLine(e.Message)}");
+                throw new StoreException(StoreErrorKind.NoCredentials, $"GCS credentials file {file} (from {from}) is not a valid key file: {FirstLine(Unwrap(e).Message)}");
             }
         }
         try
         {
             return new GcsSettings { Credential = Scoped(GoogleCredential.GetApplicationDefault()), Source = "Application Default Credentials" };
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException)
+        // GetApplicationDefault waits on a task inside: its failures arrive wrapped in an AggregateException, whose
+        // own message ("One or more errors occurred.") says nothing.
+        catch (Exception e) when (Unwrap(e) is InvalidOperationException or IOException)
         {
             throw new StoreException(StoreErrorKind.NoCredentials,
                 "no GCS credentials found: checked google_application_credentials, GOOGLE_APPLICATION_CREDENTIALS and Application Default Credentials (gcloud auth application-default login, metadata server)");
@@ -60,4 +62,6 @@ public sealed class GcsSettings
         c.IsCreateScopedRequired ? c.CreateScoped("https://www.googleapis.com/auth/devstorage.read_only") : c;
 
     static string FirstLine(string s) => s.Split('\n')[0].Trim();
+
+    static Exception Unwrap(Exception e) => e is AggregateException a ? a.Flatten().InnerExceptions is [var only] ? Unwrap(only) : a : e;
 }

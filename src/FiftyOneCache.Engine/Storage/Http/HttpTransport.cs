@@ -168,12 +168,16 @@ public sealed class HttpTransport : IDisposable
         if (code is >= 200 and < 300) return;
         if (code == 304) return;
         string? detail = null;
-        try
+        // A web server's error page (HTML) says nothing the status does not, and inlined it buries the message.
+        if (!ErrorText.IsPage(resp.Content.Headers.ContentType?.MediaType))
         {
-            var text = resp.Content.ReadAsStringAsync().GetAwaiter().GetResult();
-            detail = ErrorText.Summarize(text);
+            try
+            {
+                var text = resp.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+                detail = ErrorText.Summarize(text);
+            }
+            catch { /* the detail is a courtesy */ }
         }
-        catch { /* the detail is a courtesy */ }
         throw StoreException.FromStatus(code, what, detail, RetryPolicy.ParseRetryAfter(resp.Headers.RetryAfter));
     }
 
@@ -205,9 +209,16 @@ public sealed class HttpTransport : IDisposable
 /// <summary>Turns an error body (XML, JSON or HTML) into one short line.</summary>
 public static class ErrorText
 {
+    /// <summary>Media types of pages meant for a browser, not for a client.</summary>
+    public static bool IsPage(string? mediaType) =>
+        mediaType is not null && (mediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase) || mediaType.Equals("application/xhtml+xml", StringComparison.OrdinalIgnoreCase));
+
     public static string? Summarize(string? body)
     {
         if (string.IsNullOrWhiteSpace(body)) return null;
+        var head = body.TrimStart();
+        // An HTML page served under another type (text/plain error pages exist too): left out, as above.
+        if (head.StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase) || head.StartsWith("<html", StringComparison.OrdinalIgnoreCase)) return null;
         var m = System.Text.RegularExpressions.Regex.Match(body, "<Message>(.*?)</Message>|\"message\"\\s*:\\s*\"(.*?)\"");
         var text = m.Success ? (m.Groups[1].Success && m.Groups[1].Length > 0 ? m.Groups[1].Value : m.Groups[2].Value) : body;
         text = System.Text.RegularExpressions.Regex.Replace(text, "<[^>]+>", " ");
