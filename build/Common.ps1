@@ -23,7 +23,7 @@ function Get-PesterModulePath {
 
 function Start-TestServers {
     param([string] $Only)
-    Invoke-Native bash @((Join-Path $Root 'tests/servers/setup.sh'))
+    Invoke-Native bash @((Join-Path $Root 'tests/servers/setup.sh')) | Out-Host # shown, not returned with the servers object
     $file = Join-Path ([IO.Path]::GetTempPath()) "foc-servers-$PID-$([guid]::NewGuid().ToString('N')).json"
     $psi = [Diagnostics.ProcessStartInfo]::new('node')
     $psi.ArgumentList.Add((Join-Path $Root 'tests/servers/harness.js'))
