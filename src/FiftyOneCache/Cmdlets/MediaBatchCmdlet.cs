@@ -220,6 +220,9 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
         "AccessDenied" or "NoCredentials" => "Check the credentials and profile for this store (see Get-Help about_FiftyOneCache).",
         "InvalidMediaPath" => "Use s3://bucket/key, gs://bucket/key, a MinIO path, an http(s):// URL or a local path.",
         "LargerThanCache" => "Raise the limit with Set-MediaCacheConfig -CacheSizeBytes, or use -1 for no limit.",
+        "TransferFailed" => "Every retry failed (the message names the host and how long was spent): check that the server is up and reachable from here, then run again.",
+        "WriteFailed" => "Check free space and permissions in the cache directory (Get-MediaCacheConfig shows it).",
+        "ChecksumMismatch" => "The bytes received did not match the store's checksum three times; the object may be changing. Run again later.",
         _ => "Run again; transient failures are retried with backoff.",
     };
 
