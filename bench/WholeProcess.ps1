@@ -29,10 +29,12 @@ function Measure-Whole([string] $File, [string[]] $Arguments, [hashtable] $Envir
     if (Test-Path $dest) { & rm -rf -- $dest }
     New-Item -ItemType Directory -Force $dest | Out-Null
     & sync
+    # PowerShell passes $null to a [string] as '': unset variables through the Env: drive instead.
+    $set = { param($k, $v) if ([string]::IsNullOrEmpty($v)) { Remove-Item "Env:$k" -ErrorAction SilentlyContinue } else { Set-Item "Env:$k" $v } }
     $saved = @{}
-    foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+    foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); & $set $k $Environment[$k] }
     try { & $time -f '%e %U %S' -o $timing $File @Arguments *> $Log }
-    finally { foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) } }
+    finally { foreach ($k in $saved.Keys) { & $set $k $saved[$k] } }
     if ($LASTEXITCODE -ne 0) { throw "$File failed ($LASTEXITCODE): $((Get-Content $Log -Tail 5) -join ' | ')" }
     $files = @([IO.Directory]::EnumerateFiles($dest, '*', [IO.SearchOption]::AllDirectories) | Where-Object { $_ -notmatch '[\\/]\.fiftyonecache[\\/]' }).Count
     if ($files -ne $count) { throw "$File left $files of $count files" }
