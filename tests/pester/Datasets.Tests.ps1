@@ -31,7 +31,7 @@ Describe 'Dataset input' {
     It 'returns one local path per sample in sample order (a drop-in for values("filepath"))' {
         $paths = Get-MediaLocalPath -Dataset $name
         $paths | Should -HaveCount 4
-        $paths[0] | Should -BeLike "*/http/*/ds/$run/a.bmp"
+        $paths[0] | Should -BeLike "*/media/http/*/ds/$run/a.bmp"
         $paths[2] | Should -Be $localImg
         $paths[3] | Should -BeLike "*/ds/$run/c.bmp"
         $paths | ForEach-Object { $_ | Should -Exist }

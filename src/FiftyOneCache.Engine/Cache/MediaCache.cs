@@ -8,7 +8,7 @@ namespace FiftyOneCache.Engine.Cache;
 
 /// <summary>
 /// The cache engine: one per cache directory and process. Usable without PowerShell.
-/// Layout under the cache directory: store/bucket/key files (see <see cref="CacheLayout"/>), and
+/// Layout under the cache directory: media/store/bucket/key files (see <see cref="CacheLayout"/>), and
 /// .fiftyonecache/ holding index.db (SQLite WAL), locks/ (flock stripes) and evict.lock.
 /// </summary>
 public sealed partial class MediaCache : IDisposable
@@ -29,6 +29,7 @@ public sealed partial class MediaCache : IDisposable
         _evictLock = new NamedLock(Path.Combine(meta, "evict.lock"));
         Index = new CacheIndex(Path.Combine(meta, "index.db"));
         Downloader = new Downloader { Log = log };
+        LayoutMigration.Ensure(config.CacheDir, Index, log); // a cache written before FiftyOne's media/ layout moves in place, once
         if (Index.WasCreated && Directory.EnumerateFileSystemEntries(config.CacheDir).Any(p => Path.GetFileName(p) != CacheLayout.MetaDir))
         {
             log.Verbose($"Cache index not found in {config.CacheDir}: rebuilding it from the files");
