@@ -66,6 +66,8 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
         DrainAvailable();
     }
 
+    protected override bool FetchesScenes => Options.Download; // a scene is read to find its assets
+
     /// <summary>Dataset input: skip samples whose metadata is already set (Update-MediaMetadata without -Overwrite).</summary>
     protected virtual bool OnlySamplesWithoutMetadata => false;
 
