@@ -43,9 +43,11 @@ public static class Fo3dScene
                     if (p.Value.ValueKind == JsonValueKind.String && (AssetKeys.Contains(key) || inBackground && key.Equals("image", StringComparison.OrdinalIgnoreCase)))
                         Add(found, p.Value.GetString());
                     else if (inBackground && key.Equals("cube", StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == JsonValueKind.Array)
-                        foreach (var face in p.Value.EnumerateArray()) if (face.ValueKind == JsonValueKind.String) Add(found, face.GetString());
-                    else
-                        Walk(p.Value, found, key.Equals("background", StringComparison.OrdinalIgnoreCase));
+                    {
+                        foreach (var face in p.Value.EnumerateArray())
+                            if (face.ValueKind == JsonValueKind.String) Add(found, face.GetString());
+                    }
+                    else Walk(p.Value, found, key.Equals("background", StringComparison.OrdinalIgnoreCase));
                 }
                 break;
             case JsonValueKind.Array:
