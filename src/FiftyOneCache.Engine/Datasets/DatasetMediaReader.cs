@@ -16,12 +16,23 @@ public sealed record MediaSelection(IReadOnlyList<string>? MediaFields = null, b
 
 /// <summary>
 /// Streams a dataset's media files, one <see cref="SampleRef"/> each, in sample (_id) order and, within a sample, in
-/// media-field order, each 3D scene followed by its assets. Samples without a field are skipped for that field.
+/// media-field order; the assets of a 3D scene follow the scene. Samples without a field are skipped for that field.
 /// </summary>
 public sealed class DatasetMediaReader(FiftyOneDataset dataset)
 {
     /// <summary>Gives a scene file's text (reading or fetching the scene), or null when it cannot be had.</summary>
     public Func<string, string?>? ReadScene { get; init; }
+
+    /// <summary>Gives a scene file's text only if it is at hand already (never fetches); used with <see cref="DeferAssets"/>.</summary>
+    public Func<string, string?>? PeekScene { get; init; }
+
+    /// <summary>
+    /// For commands that download: a scene goes downstream first and its assets follow once the scene's copy is
+    /// there (checked after each later sample; at the end <see cref="ReadScene"/> waits for or fetches what is left),
+    /// so the scene is downloaded once, by the command's own pipeline, and reported as such.
+    /// Without it the assets are listed before the scene goes downstream (a consumer may remove the scene).
+    /// </summary>
+    public bool DeferAssets { get; init; }
 
     /// <summary>Told about a scene whose assets cannot be listed (not valid JSON, or an asset path that leaves its bucket).</summary>
     public Action<string>? Warn { get; init; }
@@ -36,6 +47,13 @@ public sealed class DatasetMediaReader(FiftyOneDataset dataset)
         return wanted.Distinct().ToList();
     }
 
+    /// <summary>Checks fields and slices up front (throws <see cref="DatasetException"/>), without MongoDB types in its signature.</summary>
+    public void Check(SampleFilter filter, MediaSelection selection)
+    {
+        FieldsFor(selection);
+        dataset.Query(filter);
+    }
+
     public IEnumerable<SampleRef> Stream(SampleFilter filter, MediaSelection selection, CancellationToken ct = default)
     {
         var fields = FieldsFor(selection);
@@ -43,6 +61,7 @@ public sealed class DatasetMediaReader(FiftyOneDataset dataset)
         foreach (var f in fields) projection[f] = 1;
         if (dataset.GroupField is { } gf) projection[gf + ".name"] = 1;
         var options = new FindOptions<BsonDocument, BsonDocument> { BatchSize = FiftyOneDataset.BatchSize, Projection = projection, Sort = new BsonDocument("_id", 1) };
+        var pending = new List<SampleRef>(); // scenes sent downstream whose assets are still to come (DeferAssets)
         using var cursor = dataset.Samples.FindSync(dataset.Query(filter), options, ct);
         while (cursor.MoveNext(ct))
             foreach (var d in cursor.Current)
@@ -58,18 +77,35 @@ public sealed class DatasetMediaReader(FiftyOneDataset dataset)
                     // A sample without filepath is broken and reported as such downstream; other fields are optional.
                     if (string.IsNullOrEmpty(path) && field != "filepath") continue;
                     var item = sample with { FilePath = path ?? "", Field = field };
-                    // Assets are listed before the scene is handed on: a consumer that clears the scene must not
-                    // take away the copy they are read from.
-                    var assets = selection.IncludeAssets && path is not null && Fo3dScene.IsScene(path) ? Assets(path).ToList() : null;
+                    var isScene = selection.IncludeAssets && path is not null && Fo3dScene.IsScene(path);
+                    if (!isScene) { yield return item; continue; }
+                    if (DeferAssets)
+                    {
+                        yield return item;
+                        pending.Add(item);
+                        continue;
+                    }
+                    var assets = AssetItems(item, ReadScene).ToList();
                     yield return item;
-                    foreach (var asset in assets ?? Enumerable.Empty<string>()) yield return item with { FilePath = asset, Scene = path };
+                    foreach (var a in assets) yield return a;
+                }
+                for (var i = 0; i < pending.Count; i++)
+                {
+                    if (PeekScene?.Invoke(pending[i].FilePath) is not { } json) continue;
+                    foreach (var a in AssetItems(pending[i], _ => json)) yield return a;
+                    pending.RemoveAt(i--);
                 }
             }
+        foreach (var scene in pending)
+            foreach (var a in AssetItems(scene, ReadScene)) yield return a;
     }
 
-    IEnumerable<string> Assets(string scene)
+    IEnumerable<SampleRef> AssetItems(SampleRef scene, Func<string, string?>? read) =>
+        Assets(scene.FilePath, read).Select(a => scene with { FilePath = a, Scene = scene.FilePath });
+
+    IEnumerable<string> Assets(string scene, Func<string, string?>? read)
     {
-        var json = ReadScene?.Invoke(scene);
+        var json = read?.Invoke(scene);
         if (json is null) return Array.Empty<string>();
         IReadOnlyList<string> written;
         try { written = Fo3dScene.AssetPaths(json); }

@@ -88,16 +88,18 @@ public abstract class DatasetInputCmdlet : MediaCacheCmdlet
         var ds = OpenDataset();
         var filter = SelectedSamples(onlyWithoutMetadata);
         var selection = Selection;
+        var scenes = selection.IncludeAssets ? new CachedSceneReader(OpenCache(), FetchesScenes, Cancel) : null;
         var reader = new DatasetMediaReader(ds)
         {
-            ReadScene = selection.IncludeAssets ? new CachedSceneReader(OpenCache(), FetchesScenes, Cancel).Read : null,
+            ReadScene = scenes is null ? null : scenes.Read,
+            PeekScene = scenes is null ? null : scenes.Peek,
+            DeferAssets = FetchesScenes, // downloaded by the command's own pipeline, then read
             Warn = WriteWarning,
         };
         try
         {
             // Checked before the first sample, so that a misspelt field or slice is one terminating error.
-            reader.FieldsFor(selection);
-            ds.Query(filter);
+            reader.Check(filter, selection);
         }
         catch (DatasetException e)
         {

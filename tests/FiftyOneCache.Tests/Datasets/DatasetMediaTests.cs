@@ -139,6 +139,38 @@ public class DatasetMediaTests
             reader.Stream(new SampleFilter(), new MediaSelection(IncludeAssets: false)).Select(i => i.FilePath));
     }
 
+    [Fact]
+    public void ForADownloadTheSceneGoesFirstAndItsAssetsFollowOnceItsCopyIsThere()
+    {
+        var ds = Seed("3d", new[]
+        {
+            new BsonDocument { ["filepath"] = "s3://b/scenes/a.fo3d" },
+            new BsonDocument { ["filepath"] = "s3://b/scenes/c.fo3d" },
+            new BsonDocument { ["filepath"] = "s3://b/scenes/d.fo3d" },
+        });
+        var downloaded = new HashSet<string>(); // what the command's pipeline has finished, as a peek would see it
+        var fetched = new List<string>();
+        var reader = new DatasetMediaReader(ds)
+        {
+            DeferAssets = true,
+            PeekScene = p => downloaded.Contains(p) ? Scene : null,
+            ReadScene = p => { fetched.Add(p); return Scene; },
+        };
+        var order = new List<string>();
+        foreach (var item in reader.Stream(new SampleFilter(), new MediaSelection()))
+        {
+            order.Add(item.FilePath);
+            if (item.FilePath.EndsWith("a.fo3d")) downloaded.Add(item.FilePath); // a's download ends before the next sample
+        }
+        Assert.Equal("s3://b/scenes/a.fo3d", order[0]);
+        Assert.Equal("s3://b/pcd/points.pcd", order[1]); // a's assets, as soon as a's copy was seen
+        Assert.Equal("s3://b/scenes/c.fo3d", order[6]);
+        Assert.Equal("s3://b/scenes/d.fo3d", order[7]);  // c and d were still downloading: their assets come at the end
+        Assert.Equal("s3://b/pcd/points.pcd", order[8]);
+        Assert.Equal(3 + 3 * 5, order.Count);
+        Assert.Equal(new[] { "s3://b/scenes/c.fo3d", "s3://b/scenes/d.fo3d" }, fetched); // the rest waited for at the end
+    }
+
     [Theory]
     [InlineData("s3://b/scenes/a.fo3d", "../pcd/x.pcd", "s3://b/pcd/x.pcd")]
     [InlineData("s3://b/scenes/a.fo3d", "./x.pcd", "s3://b/scenes/x.pcd")]
