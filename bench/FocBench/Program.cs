@@ -54,10 +54,11 @@ switch (args.FirstOrDefault())
             var input = Channel.CreateUnbounded<WorkItem>();
             for (var i = 0; i < paths.Length; i++) input.Writer.TryWrite(new WorkItem(i, paths[i]));
             input.Writer.Complete();
-            var results = cache.Process(input.Reader, new ProcessOptions { Ordered = true }, null, CancellationToken.None);
+            using var run = cache.Process(input.Reader, new ProcessOptions { Ordered = true }, null, CancellationToken.None);
+            var results = run.Results;
             long ok = 0;
             while (results.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-                while (results.TryRead(out var r)) if (r.Status == ItemStatus.Cached) ok++;
+                while (results.TryRead(out var r)) { if (r.Status == ItemStatus.Cached) ok++; run.Taken(r); }
             if (ok != paths.Length) throw new InvalidOperationException($"{ok} of {paths.Length} were cache hits");
             return paths.Length / sw.Elapsed.TotalSeconds;
         }

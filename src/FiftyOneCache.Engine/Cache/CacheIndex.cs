@@ -15,6 +15,7 @@ public sealed partial class CacheIndex : IDisposable
     readonly ConcurrentDictionary<string, long> _touches = new(StringComparer.Ordinal);
     // Hot statements prepared once and reused (under _gate): preparing SQL costs more than running these lookups.
     readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+    readonly GroupCommit _group;
 
     public CacheIndex(string dbPath)
     {
@@ -28,6 +29,7 @@ public sealed partial class CacheIndex : IDisposable
         Exec("PRAGMA synchronous=NORMAL;");
         Migrate();
         WasCreated = !existed;
+        _group = new GroupCommit(RunBatch);
     }
 
     public string DbPath { get; }
@@ -80,37 +82,53 @@ public sealed partial class CacheIndex : IDisposable
         }
     }
 
+    const string ReserveSql = """
+        INSERT INTO entries(path, source, size, etag, checksum, last_access, created, state)
+        VALUES ($p, $s, $z, NULL, NULL, $t, $t, 0)
+        ON CONFLICT(path) DO UPDATE SET state = 0, size = excluded.size, source = excluded.source
+        """;
+
+    const string CompleteSql = """
+        INSERT INTO entries(path, source, size, etag, checksum, last_access, created, state)
+        VALUES ($p, $s, $z, $e, $c, $t, $t, 1)
+        ON CONFLICT(path) DO UPDATE SET state = 1, size = excluded.size, source = excluded.source,
+            etag = excluded.etag, checksum = excluded.checksum, last_access = excluded.last_access
+        """;
+
     /// <summary>Creates or marks a row pending, reserving <paramref name="size"/> bytes before a download.</summary>
-    public void Reserve(string path, string source, long size)
+    public void Reserve(string path, string source, long size) =>
+        ReserveAsync(path, source, size).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// <see cref="Reserve"/> through the group commit: reservations and completions that arrive while another
+    /// commit runs share the next transaction, so N concurrent downloads cost one commit, not N. The task ends
+    /// when the row is committed (visible to every process).
+    /// </summary>
+    public Task ReserveAsync(string path, string source, long size)
     {
         var now = Now();
-        lock (_gate)
+        return _group.Enqueue(tx =>
         {
-            var cmd = Prepared("""
-                INSERT INTO entries(path, source, size, etag, checksum, last_access, created, state)
-                VALUES ($p, $s, $z, NULL, NULL, $t, $t, 0)
-                ON CONFLICT(path) DO UPDATE SET state = 0, size = excluded.size, source = excluded.source
-                """);
+            var cmd = Prepared(ReserveSql, tx);
             cmd.Parameters.AddWithValue("$p", path);
             cmd.Parameters.AddWithValue("$s", source);
             cmd.Parameters.AddWithValue("$z", size);
             cmd.Parameters.AddWithValue("$t", now);
             cmd.ExecuteNonQuery();
-        }
+        });
     }
 
     /// <summary>Marks a download complete, recording what the store said the object is.</summary>
-    public void Complete(string path, string source, long size, string? etag, string? checksum)
+    public void Complete(string path, string source, long size, string? etag, string? checksum) =>
+        CompleteAsync(path, source, size, etag, checksum).GetAwaiter().GetResult();
+
+    /// <summary><see cref="Complete"/> through the group commit.</summary>
+    public async Task CompleteAsync(string path, string source, long size, string? etag, string? checksum)
     {
         var now = Now();
-        lock (_gate)
+        await _group.Enqueue(tx =>
         {
-            var cmd = Prepared("""
-                INSERT INTO entries(path, source, size, etag, checksum, last_access, created, state)
-                VALUES ($p, $s, $z, $e, $c, $t, $t, 1)
-                ON CONFLICT(path) DO UPDATE SET state = 1, size = excluded.size, source = excluded.source,
-                    etag = excluded.etag, checksum = excluded.checksum, last_access = excluded.last_access
-                """);
+            var cmd = Prepared(CompleteSql, tx);
             cmd.Parameters.AddWithValue("$p", path);
             cmd.Parameters.AddWithValue("$s", source);
             cmd.Parameters.AddWithValue("$z", size);
@@ -118,7 +136,7 @@ public sealed partial class CacheIndex : IDisposable
             cmd.Parameters.AddWithValue("$c", (object?)checksum ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$t", now);
             cmd.ExecuteNonQuery();
-        }
+        }).ConfigureAwait(false);
         _touches.TryRemove(path, out _);
     }
 
@@ -140,6 +158,17 @@ public sealed partial class CacheIndex : IDisposable
             cmd.Parameters.AddWithValue("$z", size);
             cmd.Parameters.AddWithValue("$t", lastAccessMs);
             cmd.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Runs one group of queued writes in a single transaction (called by <see cref="GroupCommit"/>).</summary>
+    void RunBatch(IReadOnlyList<Action<SqliteTransaction>> ops)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction(deferred: false);
+            foreach (var op in ops) op(tx);
+            tx.Commit();
         }
     }
 

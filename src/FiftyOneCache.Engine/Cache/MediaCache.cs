@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Threading.Channels;
 using FiftyOneCache.Engine.Configuration;
 using FiftyOneCache.Engine.Diagnostics;
 using FiftyOneCache.Engine.Paths;
@@ -9,14 +9,12 @@ namespace FiftyOneCache.Engine.Cache;
 /// <summary>
 /// The cache engine: one per cache directory and process. Usable without PowerShell.
 /// Layout under the cache directory: media/store/bucket/key files (see <see cref="CacheLayout"/>), and
-/// .fiftyonecache/ holding index.db (SQLite WAL), locks/ (flock stripes) and evict.lock.
+/// .fiftyonecache/ holding index.db (SQLite WAL), locks/ (download lock stripes), pins/ (pin stripes) and evict.lock.
+/// This class owns the cache as a whole (opening and recovery, statistics, clear, entries); one object is a
+/// <see cref="CacheItem"/>, a batch is <see cref="BatchPipeline"/>, eviction is <see cref="Evictor"/>.
 /// </summary>
 public sealed partial class MediaCache : IDisposable
 {
-    readonly ConcurrentDictionary<string, int> _pins = new(StringComparer.Ordinal);
-    readonly NamedLock _evictLock;
-    long _evictBlockedUntil;
-
     MediaCache(CacheConfig config, StoreRegistry stores, IEngineLog log)
     {
         Config = config;
@@ -26,9 +24,10 @@ public sealed partial class MediaCache : IDisposable
         var meta = Path.Combine(config.CacheDir, CacheLayout.MetaDir);
         FilePermissions.CreateOwnerOnlyDirectory(meta);
         Locks = new ObjectLocks(Path.Combine(meta, "locks"));
-        _evictLock = new NamedLock(Path.Combine(meta, "evict.lock"));
+        Pins = new PinLocks(Path.Combine(meta, "pins"));
         Index = new CacheIndex(Path.Combine(meta, "index.db"));
         Downloader = new Downloader { Log = log };
+        Evictor = new Evictor(config, Index, Locks, Pins, new NamedLock(Path.Combine(meta, "evict.lock")), FullPathOf) { Log = log };
         LayoutMigration.Ensure(config.CacheDir, Index, log); // a cache written before FiftyOne's media/ layout moves in place, once
         if (Index.WasCreated && Directory.EnumerateFileSystemEntries(config.CacheDir).Any(p => Path.GetFileName(p) != CacheLayout.MetaDir))
         {
@@ -46,9 +45,16 @@ public sealed partial class MediaCache : IDisposable
 
     public CacheConfig Config { get; }
     public StoreRegistry Stores { get; }
-    public IEngineLog Log { get; set; }
+    public IEngineLog Log
+    {
+        get => _log;
+        set { _log = value; if (Evictor is not null) Evictor.Log = value; }
+    }
+    IEngineLog _log = NullLog.Instance;
     public CacheIndex Index { get; }
     public ObjectLocks Locks { get; }
+    public PinLocks Pins { get; }
+    public Evictor Evictor { get; }
     public Downloader Downloader { get; }
     public MediaPathParser Parser => Stores.Parser;
 
@@ -86,89 +92,39 @@ public sealed partial class MediaCache : IDisposable
         return fixedCount;
     }
 
-    internal void Pin(string rel) => _pins.AddOrUpdate(rel, 1, (_, n) => n + 1);
+    public int DefaultConcurrency => Math.Clamp(Config.NumWorkers * 8, 1, 256);
 
-    /// <summary>Items were released: what blocked the last eviction pass may be evictable now.</summary>
-    internal void ResetEvictionBackoff() => Volatile.Write(ref _evictBlockedUntil, 0);
-
-    internal void Unpin(string rel)
-    {
-        while (_pins.TryGetValue(rel, out var n))
-        {
-            if (n <= 1 ? _pins.TryRemove(new KeyValuePair<string, int>(rel, n)) : _pins.TryUpdate(rel, n - 1, n)) return;
-        }
-    }
+    /// <summary>The one entry point to one object (get or fetch); see <see cref="CacheItem"/>.</summary>
+    public CacheItem Item(MediaRef item) => new(this, item);
 
     /// <summary>
-    /// Evicts least recently used complete entries until the total (reservations included) fits the limit.
-    /// Pinned entries (handed out by a call still running in this process) and entries locked by a download
-    /// anywhere are skipped. One process evicts at a time.
+    /// Makes every input available locally with a pool of concurrent items and streams the results: in completion
+    /// order, or in input order when <see cref="ProcessOptions.Ordered"/>, at most one read-ahead batch ahead of the
+    /// consumer. Items fail one by one; the batch goes on. Cancelling stops in-flight transfers and leaves no
+    /// partial file. The caller acknowledges each result with <see cref="BatchRun.Taken"/> and disposes the run.
     /// </summary>
-    public async Task EvictAsync(CancellationToken ct, long extraBytes = 0)
+    public BatchRun Process(ChannelReader<WorkItem> input, ProcessOptions options, TransferProgress? progress, CancellationToken ct) =>
+        BatchPipeline.Start(this, input, options, progress, ct);
+
+    public Task EvictAsync(CancellationToken ct, long extraBytes = 0) => Evictor.EvictAsync(ct, extraBytes);
+
+    /// <summary>
+    /// Removes a cached item unless a consumer (in any process) pins it or a download holds it: clear-after-use.
+    /// Never waits; an item that cannot go now stays as ordinary least-recently-used material.
+    /// </summary>
+    public bool TryRemoveUnpinned(string rel)
     {
-        if (Config.IsUnlimited) return;
-        var t = Index.Totals();
-        if (t.Bytes + t.PendingBytes + extraBytes <= Config.CacheSizeBytes) return;
-        // A pass that found everything left in use: the next one waits a little instead of scanning it all again
-        // for every download (that made a prewarm larger than the cache quadratic).
-        if (Environment.TickCount64 < Volatile.Read(ref _evictBlockedUntil)) return;
-        Index.FlushTouches();
-        using var evicting = await _evictLock.AcquireAsync(ct).ConfigureAwait(false);
-        long evicted = 0, evictedBytes = 0;
-        var cutoff = long.MaxValue;
-        // Once over the limit, evict a little below it (1% of the limit, at most 64 MB) so that one pass serves
-        // several downloads instead of one pass per download.
-        var slack = Math.Min(Config.CacheSizeBytes / 100, 64L << 20);
-        var first = true;
-        while (true)
-        {
-            t = Index.Totals();
-            var excess = t.Bytes + t.PendingBytes + extraBytes - Config.CacheSizeBytes + (first ? slack : 0);
-            first = false;
-            if (excess <= 0) break;
-            var batch = Index.OldestComplete(256, cutoff);
-            var progressed = false;
-            // The locks of a batch are held until its rows are gone, so no download can slip in between the
-            // file's deletion and the row's; TryAcquire never waits, so holding several cannot deadlock.
-            var held = new List<IDisposable>();
-            var removed = new List<string>();
-            try
-            {
-                foreach (var e in batch)
-                {
-                    if (excess <= 0) break;
-                    cutoff = e.LastAccessMs;
-                    if (_pins.ContainsKey(e.Path)) continue;
-                    var l = Locks.TryAcquire(e.Path);
-                    if (l is null) continue;
-                    held.Add(l);
-                    var full = FullPathOf(e.Path);
-                    try { File.Delete(full); }
-                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                    {
-                        Log.Warning($"Could not evict {full}: {ex.Message}");
-                        continue;
-                    }
-                    removed.Add(e.Path);
-                    excess -= e.Size;
-                    evicted++;
-                    evictedBytes += e.Size;
-                    progressed = true;
-                }
-                Index.RemoveComplete(removed);
-            }
-            finally
-            {
-                foreach (var l in held) l.Dispose();
-            }
-            if (batch.Count < 256 && !progressed) break;
-            if (batch.Count == 0) break;
-        }
-        if (evicted > 0) Log.Verbose($"Evicted {evicted} least recently used file(s), {Sizes.Humanize(evictedBytes)}");
-        t = Index.Totals();
-        Volatile.Write(ref _evictBlockedUntil, t.Bytes + t.PendingBytes + extraBytes > Config.CacheSizeBytes ? Environment.TickCount64 + 250 : 0);
-        if (t.Bytes + t.PendingBytes > Config.CacheSizeBytes)
-            Log.Debug($"Cache holds {Sizes.Humanize(t.Bytes + t.PendingBytes)} over its {Sizes.Humanize(Config.CacheSizeBytes)} limit: the rest is in use");
+        if (Pins.IsPinnedHere(rel)) return false;
+        using var pin = Pins.TryExclusive(rel);
+        if (pin is null) return false;
+        using var held = Locks.TryAcquire(rel);
+        if (held is null) return false;
+        var full = FullPathOf(rel);
+        Downloader.TryDelete(full);
+        if (File.Exists(full)) return false;
+        Index.Remove(rel);
+        RemoveEmptyParents(Path.GetDirectoryName(full)!);
+        return true;
     }
 
     public CacheStats GetStats(IEnumerable<string>? items = null)

@@ -32,6 +32,14 @@ public sealed class MediaItemResult
     public ErrorKind ErrorKind { get; init; }
     public object? TargetObject { get; init; }
     public bool Succeeded => Status != ItemStatus.Failed;
+
+    /// <summary>The pin that keeps <see cref="LocalPath"/> in place until the consumer has taken the result.</summary>
+    internal IDisposable? Lease { get; init; }
+    /// <summary>The index key of a cached item (for clear-after-use).</summary>
+    internal string? Relative { get; init; }
+    /// <summary>Bytes this result holds in its call's read-ahead window.</summary>
+    internal long WindowBytes { get; init; }
+    internal int Taken;
 }
 
 /// <summary>The PowerShell error category an item failure maps to, kept PowerShell-free here.</summary>
@@ -44,6 +52,25 @@ public sealed record WorkItem(long Sequence, string Path, object? Target = null)
     public Storage.RemoteStat? Listed { get; init; }
 }
 
+/// <summary>How long a call keeps the paths it hands out safe from eviction.</summary>
+public enum Retention
+{
+    /// <summary>Only while an item downloads (its row pending, its lock held): a prewarm larger than the cache keeps
+    /// the size limit and keeps the most recent items.</summary>
+    WhileDownloading,
+    /// <summary>Until the consumer has taken the result (<see cref="BatchRun.Taken"/>) or the run is disposed: paths
+    /// the caller is about to use.</summary>
+    UntilTaken,
+}
+
+/// <summary>FiftyOne's download_context batch: how far downloads may run ahead of the consumer.</summary>
+/// <param name="Bytes">Bytes started and not yet taken (download_size_bytes); 0 or less: no byte bound.</param>
+/// <param name="Count">Items started and not yet taken (batch_size); 0 or less: no count bound.</param>
+public sealed record ReadAhead(long Bytes, int Count)
+{
+    public static ReadAhead Unbounded { get; } = new(0, 0);
+}
+
 public sealed class ProcessOptions
 {
     /// <summary>False: report where an item would be without downloading it.</summary>
@@ -54,12 +81,13 @@ public sealed class ProcessOptions
     public bool Recurse { get; init; }
     /// <summary>Emit results in input order (Get-MediaLocalPath) instead of completion order.</summary>
     public bool Ordered { get; init; }
-    /// <summary>
-    /// Keep every item this call handed out safe from eviction until the call ends (true: paths that the caller is
-    /// about to use). A prewarm sets false: an item is protected only while it downloads (its row is pending and
-    /// its lock held), so a prewarm larger than the cache keeps the size limit and keeps the most recent items.
-    /// </summary>
-    public bool PinUntilDone { get; init; } = true;
+    /// <summary>How long handed-out paths stay pinned.</summary>
+    public Retention Retain { get; init; } = Retention.UntilTaken;
+    /// <summary>Bound on how far downloads run ahead of the consumer (ordered streaming); null: no bound.</summary>
+    public ReadAhead? ReadAhead { get; init; }
+    /// <summary>Remove each item this call downloaded once the consumer has taken it (FiftyOne's clear=True);
+    /// items that were cached before the call stay.</summary>
+    public bool ClearAfterUse { get; init; }
     /// <summary>Concurrent transfers; default num_workers × 8.</summary>
     public int? Concurrency { get; init; }
     /// <summary>Take only this machine's share of the items (fleet prewarm); applied after prefix expansion.</summary>

@@ -237,9 +237,9 @@ public sealed class AnnotationPlanner
         foreach (var p in paths) input.Writer.TryWrite(new WorkItem(seq++, p));
         input.Writer.Complete();
         if (progress is not null) progress.Submitted = seq;
-        var output = _cache.Process(input.Reader, new ProcessOptions { Download = download, Update = update, Ordered = true }, progress, ct);
+        using var run = _cache.Process(input.Reader, new ProcessOptions { Download = download, Update = update, Ordered = true }, progress, ct);
         var list = new List<MediaItemResult>();
-        await foreach (var x in output.ReadAllAsync(ct).ConfigureAwait(false)) list.Add(x);
+        await foreach (var x in run.ReadAllAsync(ct).ConfigureAwait(false)) list.Add(x);
         return list;
     }
 

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using FiftyOneCache.Engine.Cache;
 using FiftyOneCache.Engine.Paths;
 
@@ -22,24 +21,24 @@ public sealed class CachedSceneReader(MediaCache cache, bool fetch, Cancellation
         MediaRef m;
         try { m = cache.Parser.Parse(scenePath); }
         catch (InvalidMediaPathException) { return null; } // the scene's own item reports the bad path
-        var local = m.IsLocal ? m.Key : cache.FullPathOf(cache.RelativePathOf(m));
+        if (m.IsLocal) return ReadText(m.Key);
+        var item = cache.Item(m);
         // A file at its final cache path is complete: downloads are renamed there only once verified.
-        if (!File.Exists(local) && allowFetch && !m.IsLocal) local = Fetch(scenePath) ?? local;
-        try { return File.Exists(local) ? File.ReadAllText(local) : null; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        if (!allowFetch) return File.Exists(item.LocalPath) ? ReadText(item.LocalPath) : null;
+        try
+        {
+            // The one entry point per object: if the command's own pipeline is downloading the scene, this waits on
+            // the object's lock and finds it cached; the pin keeps it there while it is read.
+            var outcome = item.GetAsync(new ItemRequest(Hold: true), null, ct).GetAwaiter().GetResult();
+            using (outcome.Lease) return ReadText(outcome.LocalPath);
+        }
+        catch (OperationCanceledException) { throw; }
+        catch (Exception) { return null; } // the scene's own item reports why it failed
     }
 
-    string? Fetch(string scenePath)
+    static string? ReadText(string path)
     {
-        var input = Channel.CreateBounded<WorkItem>(1);
-        input.Writer.TryWrite(new WorkItem(0, scenePath));
-        input.Writer.Complete();
-        // Not pinned beyond its own download: the scene is one of the command's own items as well. If the command's
-        // pipeline is downloading it, this waits on the object's lock and finds it cached.
-        var results = cache.Process(input.Reader, new ProcessOptions { PinUntilDone = false }, null, ct);
-        MediaItemResult? last = null;
-        while (results.WaitToReadAsync(ct).AsTask().GetAwaiter().GetResult())
-            while (results.TryRead(out var r)) last = r;
-        return last is { Status: not ItemStatus.Failed, LocalPath: { } p } ? p : null;
+        try { return File.Exists(path) ? File.ReadAllText(path) : null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 }

@@ -10,12 +10,6 @@ public sealed record MediaRef(string Original, string Store, string Bucket, stri
 {
     public bool IsLocal => Store == StoreNames.Local;
 
-    /// <summary>
-    /// What a listing already said about the object (size, ETag, last change), so that a download of a listed
-    /// object needs no second request to ask again. Null for paths the user gave.
-    /// </summary>
-    public Storage.RemoteStat? Listed { get; init; }
-
     /// <summary>A canonical form used as the index's source column and in messages.</summary>
     public string Canonical => Store switch
     {

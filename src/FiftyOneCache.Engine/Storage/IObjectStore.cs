@@ -21,8 +21,11 @@ public interface IObjectStore
     /// </summary>
     Task<Stream> OpenReadAsync(MediaRef item, RemoteStat expected, ByteRange? range, CancellationToken ct);
 
-    /// <summary>Streams the objects under a prefix, page by page.</summary>
-    IAsyncEnumerable<MediaRef> ListAsync(MediaRef prefix, CancellationToken ct);
+    /// <summary>Streams the objects under a prefix, page by page, with what the listing said about each.</summary>
+    IAsyncEnumerable<ListedItem> ListAsync(MediaRef prefix, CancellationToken ct);
+
+    /// <summary>Whether <see cref="ListAsync"/> can expand prefixes (-Recurse); plain HTTP cannot.</summary>
+    bool CanList => true;
 
     /// <summary>One line for -Verbose naming the credential source used (never a secret).</summary>
     string DescribeCredentials();
@@ -36,3 +39,9 @@ public interface IReadWithStat
 {
     Task<(RemoteStat Stat, Stream Body)> OpenWithStatAsync(MediaRef item, CancellationToken ct);
 }
+
+/// <summary>
+/// One object found under a prefix, and what the listing already said about it (size, ETag, last change) so that
+/// its download needs no stat request of its own; null when the listing does not say enough.
+/// </summary>
+public sealed record ListedItem(MediaRef Item, RemoteStat? Stat);

@@ -29,7 +29,7 @@ public abstract class PresignedStore(HttpTransport transport) : IObjectStore
         return await Transport.OpenReadAsync(url, expected, range, Describe(item), ct).ConfigureAwait(false);
     }
 
-    public async IAsyncEnumerable<MediaRef> ListAsync(MediaRef prefix, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<ListedItem> ListAsync(MediaRef prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var o in ListKeysAsync(prefix.Bucket, prefix.Key, ct).ConfigureAwait(false))
         {
@@ -37,7 +37,7 @@ public abstract class PresignedStore(HttpTransport transport) : IObjectStore
             // Size and ETag from the listing stand in for a HEAD per object: half the requests for a prefix.
             var listed = o.Size is { } size && RemoteStat.NormalizeETag(o.ETag) is { } etag
                 ? new RemoteStat(size, etag, null, o.LastModified) : null;
-            yield return prefix with { Original = $"{PathPrefix(prefix)}{prefix.Bucket}/{o.Key}", Key = o.Key, Url = null, Listed = listed };
+            yield return new ListedItem(prefix with { Original = $"{PathPrefix(prefix)}{prefix.Bucket}/{o.Key}", Key = o.Key, Url = null }, listed);
         }
     }
 

@@ -1,38 +1,86 @@
+using System.Diagnostics;
 using FiftyOneCache.Engine.Diagnostics;
+using Polly;
+using Polly.Retry;
 
 namespace FiftyOneCache.Engine.Storage;
 
-/// <summary>Exponential backoff with full jitter that honours the server's Retry-After.</summary>
+/// <summary>
+/// The one retry layer every store goes through (the SDKs' own retries are switched off, so one failing request
+/// costs at most <see cref="MaxAttempts"/> requests). Built on Polly: exponential backoff with full jitter
+/// (a delay drawn uniformly from zero to the capped exponential), except where the server said Retry-After,
+/// which is honoured as given. Only <see cref="StoreException.IsTransient"/> failures are retried.
+/// </summary>
 public sealed class RetryPolicy
 {
+    ResiliencePipeline? _pipeline;
+
     public int MaxAttempts { get; init; } = 6;
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(20);
-    /// <summary>Retry-After values above this are treated as permanent failures rather than waited for.</summary>
+    /// <summary>Retry-After values above this are capped (a server asking for an hour is not waited for an hour).</summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(120);
 
     public static RetryPolicy Default { get; } = new();
 
+    /// <summary>Full jitter: uniform in [0, min(MaxDelay, BaseDelay × 2^(attempt−1))]; Retry-After wins when given.</summary>
     public TimeSpan DelayFor(int attempt, TimeSpan? retryAfter)
     {
         if (retryAfter is { } ra && ra > TimeSpan.Zero) return ra <= MaxRetryAfter ? ra : MaxRetryAfter;
         var cap = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
-        return TimeSpan.FromMilliseconds(cap / 2 + Random.Shared.NextDouble() * cap / 2);
+        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * cap);
     }
 
+    ResiliencePipeline Pipeline => _pipeline ??= new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+    {
+        MaxRetryAttempts = Math.Max(0, MaxAttempts - 1),
+        ShouldHandle = args => ValueTask.FromResult(
+            args.Outcome.Exception is { } e && !args.Context.CancellationToken.IsCancellationRequested && Classify(e) is { IsTransient: true }),
+        // Polly's attempt number is 0-based; DelayFor counts the failed attempt from 1.
+        DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+            DelayFor(args.AttemptNumber + 1, args.Outcome.Exception is { } e ? Classify(e)?.RetryAfter : null)),
+        OnRetry = args =>
+        {
+            if (args.Context.Properties.TryGetValue(LogKey, out var state))
+                state.Log.Debug($"{state.What}: attempt {args.AttemptNumber + 1} failed ({Classify(args.Outcome.Exception!)?.Message}); retrying in {args.RetryDelay.TotalMilliseconds:F0} ms");
+            return ValueTask.CompletedTask;
+        },
+    }).Build();
+
+    static readonly ResiliencePropertyKey<(IEngineLog Log, string What)> LogKey = new("foc.retry");
+
+    /// <summary>
+    /// Runs <paramref name="action"/> (given the 1-based attempt number) until it succeeds, fails permanently or
+    /// runs out of attempts. A transient failure that exhausts the attempts says how many were made and for how
+    /// long, so that "connection refused" reads as the outage it is.
+    /// </summary>
     public async Task<T> RunAsync<T>(Func<int, Task<T>> action, string what, IEngineLog log, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        var context = ResilienceContextPool.Shared.Get(ct);
+        context.Properties.Set(LogKey, (log, what));
+        var attempts = new Counter();
+        var clock = Stopwatch.StartNew();
+        try
         {
-            try { return await action(attempt).ConfigureAwait(false); }
-            catch (Exception e) when (!ct.IsCancellationRequested && Classify(e) is { IsTransient: true } se && attempt < MaxAttempts)
+            return await Pipeline.ExecuteAsync(static async (ctx, state) =>
             {
-                var delay = DelayFor(attempt, se.RetryAfter);
-                log.Debug($"{what}: attempt {attempt} failed ({se.Message}); retrying in {delay.TotalMilliseconds:F0} ms");
-                await Task.Delay(delay, ct).ConfigureAwait(false);
-            }
+                var n = Interlocked.Increment(ref state.Attempts.Value);
+                return await state.Action(n).ConfigureAwait(false);
+            }, context, (Action: action, Attempts: attempts)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (attempts.Value > 1 && !ct.IsCancellationRequested && Classify(e) is { IsTransient: true } se)
+        {
+            throw new StoreException(se.Kind, $"{se.Message} (gave up after {attempts.Value} attempts over {clock.Elapsed.TotalSeconds:F1} s)",
+                e, se.RetryAfter, se.StatusCode);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    /// <summary>Attempts made by one call, shared with the static callback Polly runs.</summary>
+    sealed class Counter { public int Value; }
 
     /// <summary>Maps transport exceptions to <see cref="StoreException"/>; store exceptions pass through.</summary>
     public static StoreException? Classify(Exception e) => e switch

@@ -23,9 +23,51 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
     [Parameter]
     public SwitchParameter Detailed { get; set; }
 
+    /// <summary>
+    /// Download at most this many items ahead of the consumer (FiftyOne's download_context batch_size).
+    /// Overrides download_size_bytes for this call.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int BatchSize { get; set; }
+
+    /// <summary>
+    /// Download at most this many bytes ahead of the consumer (FiftyOne's target_size_bytes; default
+    /// download_size_bytes, 128 MB). A negative value downloads everything at once, as in FiftyOne.
+    /// </summary>
+    [Parameter]
+    public long BatchSizeBytes { get; set; }
+
+    /// <summary>
+    /// Remove each item's cached copy once the downstream pipeline has taken it (FiftyOne's clear=True); items that
+    /// were already cached before the call stay.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter ClearAfterUse { get; set; }
+
     protected override string Activity => "Resolving local paths";
 
-    protected override ProcessOptions Options => new() { Download = !NoDownload, Update = Update, Ordered = true };
+    protected override ProcessOptions Options => new()
+    {
+        Download = !NoDownload, Update = Update, Ordered = true, Retain = Retention.UntilTaken,
+        ReadAhead = ReadAheadFor(Config), ClearAfterUse = ClearAfterUse,
+    };
+
+    /// <summary>
+    /// The batch the call may download ahead of its consumer. By bytes, it is also bounded by the cache's own limit:
+    /// a batch larger than the cache would push out what the consumer is about to read.
+    /// </summary>
+    ReadAhead ReadAheadFor(Engine.Configuration.CacheConfig config)
+    {
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize))) return new ReadAhead(0, BatchSize);
+        var bytes = MyInvocation.BoundParameters.ContainsKey(nameof(BatchSizeBytes)) ? BatchSizeBytes : config.DownloadSizeBytes;
+        if (bytes == 0)
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-BatchSizeBytes 0 would download nothing ahead; use a positive size, or a negative one for everything at once"),
+                "InvalidBatchSize", ErrorCategory.InvalidArgument, bytes));
+        if (bytes < 0) return ReadAhead.Unbounded;
+        if (!config.IsUnlimited) bytes = Math.Min(bytes, config.CacheSizeBytes);
+        return new ReadAhead(bytes, 0);
+    }
 
     protected override void Emit(MediaItemResult result)
     {

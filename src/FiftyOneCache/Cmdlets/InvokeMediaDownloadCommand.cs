@@ -53,7 +53,7 @@ public sealed class InvokeMediaDownloadCommand : MediaBatchCmdlet
     protected override ProcessOptions Options => new()
     {
         Update = Update, Recurse = Recurse,
-        PinUntilDone = false, // a prewarm larger than the cache keeps the limit (most recent items stay)
+        Retain = Retention.WhileDownloading, // a prewarm larger than the cache keeps the limit (most recent items stay)
         Concurrency = NumWorkers > 0 ? Math.Clamp(NumWorkers * 8, 1, 256) : null,
         Shard = ParseShard(),
     };

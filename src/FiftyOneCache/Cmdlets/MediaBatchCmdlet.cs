@@ -16,6 +16,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     protected const string BucketKeySet = "BucketKey";
 
     Channel<WorkItem>? _input;
+    BatchRun? _run;
     ChannelReader<MediaItemResult>? _results;
     TransferProgress? _progress;
     long _sequence;
@@ -52,7 +53,8 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
         Cache = OpenCache();
         _input = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(2048) { SingleWriter = true, SingleReader = false });
         _progress = new TransferProgress();
-        _results = Cache.Process(_input.Reader, Options, _progress, Cancel);
+        _run = Cache.Process(_input.Reader, Options, _progress, Cancel);
+        _results = _run.Results;
     }
 
     protected override void ProcessRecord()
@@ -61,7 +63,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
         {
             foreach (var s in DatasetSamples(OnlySamplesWithoutMetadata)) Enqueue(s.FilePath, s);
         }
-        else if (ParameterSetName == BucketKeySet) Enqueue($"s3://{BucketName}/{Key}", new PSObject(new { BucketName, Key }));
+        else if (ParameterSetName == BucketKeySet) Enqueue(Engine.Storage.S3.S3Paths.Of(BucketName, Key), new PSObject(new { BucketName, Key }));
         else foreach (var p in Path.Where(p => p is not null)) Enqueue(p, p);
         DrainAvailable();
     }
@@ -107,8 +109,21 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
         }
         Log.Drain(this);
         WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+        EndRun();
         Completed(_progress!);
     }
+
+    /// <summary>Releases what the consumer never took (a stopped pipeline) and brings the cache back under its limit.</summary>
+    void EndRun()
+    {
+        var run = Interlocked.Exchange(ref _run, null);
+        run?.Dispose();
+        Log.Drain(this);
+    }
+
+    /// <summary>PowerShell disposes the cmdlet after a downstream Select-Object -First or Ctrl+C as well: the pins of
+    /// results never taken do not outlive the call.</summary>
+    protected override void DisposeResources() => EndRun();
 
     /// <summary>Called for a failed item that is reported as an error rather than emitted.</summary>
     protected virtual void Failed(MediaItemResult result) { }
@@ -122,11 +137,20 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
         {
             Log.Drain(this);
             DescribeStore(r.Store);
-            if (r.Status == ItemStatus.Failed && !SkipFailures) { Failed(r); WriteError(ErrorFor(r)); }
-            else
+            try
             {
-                if (r.Status == ItemStatus.Failed) WriteWarning($"{r.Path}: {r.Error}");
-                Emit(r);
+                if (r.Status == ItemStatus.Failed && !SkipFailures) { Failed(r); WriteError(ErrorFor(r)); }
+                else
+                {
+                    if (r.Status == ItemStatus.Failed) WriteWarning($"{r.Path}: {r.Error}");
+                    Emit(r);
+                }
+            }
+            finally
+            {
+                // WriteObject has returned: the downstream pipeline has the path, so its pin can go (and with
+                // -ClearAfterUse, the file).
+                _run?.Taken(r);
             }
             ShowProgress(force: false);
         }

@@ -82,8 +82,12 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
         _ => ErrorCategory.NotSpecified,
     };
 
+    /// <summary>Resources of a call that must go even when the pipeline stops early.</summary>
+    protected virtual void DisposeResources() { }
+
     public void Dispose()
     {
+        try { DisposeResources(); } catch (Exception) { /* disposal must not throw */ }
         _cts.Cancel();
         _cts.Dispose();
         GC.SuppressFinalize(this);

@@ -34,11 +34,11 @@ public sealed class MemoryStore(string name) : IObjectStore
         return Task.FromResult(s);
     }
 
-    public async IAsyncEnumerable<MediaRef> ListAsync(MediaRef prefix, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<ListedItem> ListAsync(MediaRef prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         await Task.Yield();
         foreach (var k in _objects.Keys.Where(k => k.StartsWith($"{prefix.Bucket}/{prefix.Key}", StringComparison.Ordinal)).Order())
-            yield return MediaPathParser.Bucketed($"{Name}://{k}", Name, k);
+            yield return new ListedItem(MediaPathParser.Bucketed($"{Name}://{k}", Name, k), null);
     }
 
     public string DescribeCredentials() => "in-memory test store";

@@ -55,7 +55,8 @@ internal sealed class EngineHarness : IDisposable
         foreach (var p in paths) input.Writer.TryWrite(new WorkItem(i++, p));
         input.Writer.Complete();
         var results = new List<MediaItemResult>();
-        await foreach (var r in Cache.Process(input.Reader, options ?? new ProcessOptions(), new TransferProgress(), ct).ReadAllAsync(ct)) results.Add(r);
+        using var run = Cache.Process(input.Reader, options ?? new ProcessOptions(), new TransferProgress(), ct);
+        await foreach (var r in run.ReadAllAsync(ct)) results.Add(r);
         return results;
     }
 

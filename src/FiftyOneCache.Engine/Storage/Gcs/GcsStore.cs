@@ -38,16 +38,21 @@ public sealed class GcsStore : IObjectStore, IDisposable
     {
         try
         {
-            var o = await _client.GetObjectAsync(item.Bucket, item.Key, cancellationToken: ct).ConfigureAwait(false);
-            string? checksum = o.Crc32c is { Length: > 0 } crc ? "crc32c:" + Convert.ToHexString(Convert.FromBase64String(crc)).ToLowerInvariant()
-                : o.Md5Hash is { Length: > 0 } md5 ? "md5:" + Convert.ToHexString(Convert.FromBase64String(md5)).ToLowerInvariant() : null;
-            // The generation names the version: -Update compares it, and reads pin it so a mid-download overwrite is noticed.
-            return new RemoteStat((long)(o.Size ?? 0), o.Generation?.ToString(), checksum, o.UpdatedDateTimeOffset);
+            return StatOf(await _client.GetObjectAsync(item.Bucket, item.Key, cancellationToken: ct).ConfigureAwait(false));
         }
         catch (GoogleApiException e)
         {
             throw Map(e, item);
         }
+    }
+
+    /// <summary>What an object resource says (from a get or a listing: the same resource, so no second request).</summary>
+    static RemoteStat StatOf(Google.Apis.Storage.v1.Data.Object o)
+    {
+        string? checksum = o.Crc32c is { Length: > 0 } crc ? "crc32c:" + Convert.ToHexString(Convert.FromBase64String(crc)).ToLowerInvariant()
+            : o.Md5Hash is { Length: > 0 } md5 ? "md5:" + Convert.ToHexString(Convert.FromBase64String(md5)).ToLowerInvariant() : null;
+        // The generation names the version: -Update compares it, and reads pin it so a mid-download overwrite is noticed.
+        return new RemoteStat((long)(o.Size ?? 0), o.Generation?.ToString(), checksum, o.UpdatedDateTimeOffset);
     }
 
     public async Task<Stream> OpenReadAsync(MediaRef item, RemoteStat expected, ByteRange? range, CancellationToken ct)
@@ -69,7 +74,7 @@ public sealed class GcsStore : IObjectStore, IDisposable
         }
     }
 
-    public async IAsyncEnumerable<MediaRef> ListAsync(MediaRef prefix, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<ListedItem> ListAsync(MediaRef prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         var pages = _client.ListObjectsAsync(prefix.Bucket, prefix.Key).AsRawResponses();
         await using var e = pages.GetAsyncEnumerator(ct);
@@ -80,7 +85,7 @@ public sealed class GcsStore : IObjectStore, IDisposable
             catch (GoogleApiException ex) { throw Map(ex, prefix); }
             if (!more) yield break;
             foreach (var o in e.Current.Items ?? new List<Google.Apis.Storage.v1.Data.Object>())
-                if (!o.Name.EndsWith('/')) yield return prefix with { Original = $"gs://{prefix.Bucket}/{o.Name}", Key = o.Name };
+                if (!o.Name.EndsWith('/')) yield return new ListedItem(prefix with { Original = $"gs://{prefix.Bucket}/{o.Name}", Key = o.Name }, StatOf(o));
         }
     }
 

@@ -17,7 +17,9 @@ public sealed class HttpStore(HttpTransport transport) : IObjectStore, IReadWith
     public Task<Stream> OpenReadAsync(MediaRef item, RemoteStat expected, ByteRange? range, CancellationToken ct) =>
         transport.OpenReadAsync(item.Url!, expected, range, Describe(item), ct);
 
-    public async IAsyncEnumerable<MediaRef> ListAsync(MediaRef prefix, [EnumeratorCancellation] CancellationToken ct)
+    public bool CanList => false;
+
+    public async IAsyncEnumerable<ListedItem> ListAsync(MediaRef prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         await Task.CompletedTask;
         throw new StoreException(StoreErrorKind.Permanent, $"'{prefix.Original}': http(s) URLs cannot be listed; -Recurse works for s3://, gs:// and MinIO prefixes");

@@ -20,7 +20,7 @@ public static class S3Errors
                 "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied" or "ExpiredToken" or "InvalidToken" or "AllAccessDisabled"
                     => new StoreException(StoreErrorKind.AccessDenied, $"{what}: access denied ({detail})", e, status: status),
                 "SlowDown" or "Throttling" or "ThrottlingException" or "RequestTimeout" or "InternalError" or "ServiceUnavailable"
-                    => new StoreException(StoreErrorKind.Transient, $"{what}: {detail}", e, TimeSpan.FromSeconds(1), status),
+                    => new StoreException(StoreErrorKind.Transient, $"{what}: {detail}", e, status: status), // backoff applies: S3 sends no Retry-After
                 _ when se.StatusCode == HttpStatusCode.Forbidden => new StoreException(StoreErrorKind.AccessDenied, $"{what}: access denied (HTTP 403)", e, status: 403),
                 _ when se.StatusCode == HttpStatusCode.NotFound => new StoreException(StoreErrorKind.NotFound, $"{what} was not found (HTTP 404)", e, status: 404),
                 _ => StoreException.FromStatus(status == 0 ? 500 : status, what, detail),

@@ -30,7 +30,7 @@ public sealed class S3Store : PresignedStore, IDisposable
         {
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            MaxErrorRetry = 2,
+            MaxErrorRetry = 0, // one retry layer (RetryPolicy): SDK retries inside it multiplied the requests per object
         };
         if (_settings.EndpointUrl is { } endpoint)
         {

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using FiftyOneCache.Engine.Diagnostics;
+using FiftyOneCache.Engine.Paths;
+
+namespace FiftyOneCache.Engine.Cache;
+
+/// <summary>
+/// The batch pipeline: prefix expansion, sharding, the read-ahead window, a pool of concurrent items and the
+/// order results leave in. It composes <see cref="CacheItem"/>s and knows nothing of how one is fetched.
+/// </summary>
+internal static class BatchPipeline
+{
+    public static BatchRun Start(MediaCache cache, ChannelReader<WorkItem> input, ProcessOptions options, TransferProgress? progress, CancellationToken ct)
+    {
+        var concurrency = options.Concurrency ?? cache.DefaultConcurrency;
+        var window = options.Ordered && options.ReadAhead is { } ra ? new ReadAheadWindow(ra.Bytes, ra.Count) : null;
+        var run = new BatchRun(cache, options, window);
+        var expanded = options.Recurse ? PipelineStages.Expand(cache, input, progress, run.Writer, ct) : input;
+        if (options.Shard is { Count: > 1 } shard) expanded = PipelineStages.FilterShard(cache, expanded, shard, ct);
+        // Ordered output without a read-ahead window still bounds how many results wait for a slow predecessor.
+        var reorderBound = options.Ordered && window is null ? new SemaphoreSlim(Math.Max(4096, concurrency * 16)) : null;
+        var reorder = options.Ordered ? new Reorderer(run, reorderBound) : null;
+        var request = new ItemRequest(options.Download, options.Update, Hold: options.Retain == Retention.UntilTaken);
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Parallel.ForEachAsync(Gate(expanded, window, reorderBound, ct), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = ct },
+                    async (w, token) =>
+                    {
+                        var r = await HandleAsync(cache, w, request, window, progress, token).ConfigureAwait(false);
+                        progress?.ItemDone(r);
+                        if (reorder is not null) reorder.Add(r);
+                        else run.Deliver(r);
+                    }).ConfigureAwait(false);
+                run.Writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                run.Writer.TryComplete(e);
+            }
+            finally
+            {
+                try { cache.Index.FlushTouches(); } catch (Exception e) { cache.Log.Debug($"flushing access times failed: {e.Message}"); }
+            }
+        }, CancellationToken.None);
+        return run;
+    }
+
+    static async IAsyncEnumerable<WorkItem> Gate(ChannelReader<WorkItem> input, ReadAheadWindow? window, SemaphoreSlim? reorderBound,
+                                                 [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var w in input.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            if (window is not null) await window.EnterAsync(ct).ConfigureAwait(false);
+            if (reorderBound is not null) await reorderBound.WaitAsync(ct).ConfigureAwait(false);
+            yield return w;
+        }
+    }
+
+    static async Task<MediaItemResult> HandleAsync(MediaCache cache, WorkItem w, ItemRequest request, ReadAheadWindow? window,
+                                                   TransferProgress? progress, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        MediaRef? m = null;
+        try
+        {
+            m = cache.Parser.Parse(w.Path);
+            if (m.IsLocal)
+            {
+                var fi = new FileInfo(m.Key);
+                return Result(w, m, ItemStatus.Local, m.Key, fi.Exists ? fi.Length : 0, null, sw);
+            }
+            var item = cache.Item(m);
+            var o = await item.GetAsync(w.Listed is null ? request : request with { Listed = w.Listed }, progress is null ? null : progress.Bytes, ct).ConfigureAwait(false);
+            window?.Sized(o.Size);
+            return new MediaItemResult
+            {
+                Sequence = w.Sequence, Path = w.Path, Store = m.Store, LocalPath = o.LocalPath, Size = o.Size, Status = o.Status,
+                Duration = sw.Elapsed, ETag = o.ETag, TargetObject = w.Target, Lease = o.Lease, Relative = item.Relative, WindowBytes = o.Size,
+            };
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            var (id, kind) = ErrorMapping.Classify(e);
+            return new MediaItemResult
+            {
+                Sequence = w.Sequence, Path = w.Path, Store = m?.Store ?? "", Status = ItemStatus.Failed, TargetObject = w.Target,
+                LocalPath = null, Duration = sw.Elapsed, Error = ErrorMapping.Message(e), ErrorId = id, ErrorKind = kind,
+            };
+        }
+    }
+
+    static MediaItemResult Result(WorkItem w, MediaRef m, ItemStatus status, string? local, long size, string? etag, Stopwatch sw) => new()
+    {
+        Sequence = w.Sequence, Path = w.Path, Store = m.Store, LocalPath = local, Size = size, Status = status,
+        Duration = sw.Elapsed, ETag = etag, TargetObject = w.Target,
+    };
+
+    /// <summary>Releases results in input order, holding early finishers until their predecessors are out.</summary>
+    sealed class Reorderer(BatchRun run, SemaphoreSlim? bound)
+    {
+        readonly SortedDictionary<long, MediaItemResult> _held = new();
+        long _next;
+
+        public void Add(MediaItemResult r)
+        {
+            lock (_held)
+            {
+                _held[r.Sequence] = r;
+                while (_held.Remove(_next, out var ready))
+                {
+                    run.Deliver(ready);
+                    bound?.Release();
+                    _next++;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace FiftyOneCache.Engine.Cache;
+
+/// <summary>
+/// One running batch: its results, and the consumer's acknowledgement of each (<see cref="Taken"/>), which ends
+/// the item's pin, frees its room in the read-ahead window, removes it with clear-after-use, and lets eviction
+/// bring the cache back under its limit. Disposing the run releases whatever the consumer never took and runs a
+/// final eviction pass, so after every call the cache is at or under its limit.
+/// </summary>
+public sealed class BatchRun : IDisposable
+{
+    readonly MediaCache _cache;
+    readonly ProcessOptions _options;
+    readonly ReadAheadWindow? _window;
+    readonly Channel<MediaItemResult> _output = Channel.CreateUnbounded<MediaItemResult>(new UnboundedChannelOptions { SingleReader = false });
+    readonly ConcurrentDictionary<MediaItemResult, byte> _outstanding = new(ReferenceEqualityComparer.Instance);
+    int _disposed;
+
+    internal BatchRun(MediaCache cache, ProcessOptions options, ReadAheadWindow? window)
+    {
+        _cache = cache;
+        _options = options;
+        _window = window;
+    }
+
+    public ChannelReader<MediaItemResult> Results => _output.Reader;
+
+    /// <summary>The read-ahead window of an ordered streaming run (null otherwise).</summary>
+    public ReadAheadWindow? Window => _window;
+
+    internal ChannelWriter<MediaItemResult> Writer => _output.Writer;
+
+    /// <summary>Hands a result to the consumer; after the run is disposed, its pin goes at once.</summary>
+    internal void Deliver(MediaItemResult r)
+    {
+        if (r.Lease is not null || _window is not null) _outstanding[r] = 0;
+        if (Volatile.Read(ref _disposed) == 1 || !_output.Writer.TryWrite(r)) Taken(r);
+    }
+
+    /// <summary>The consumer has the result (for PowerShell: WriteObject returned). Idempotent.</summary>
+    public void Taken(MediaItemResult r)
+    {
+        if (Interlocked.Exchange(ref r.Taken, 1) == 1) return;
+        _outstanding.TryRemove(r, out _);
+        r.Lease?.Dispose();
+        if (_options.ClearAfterUse && r.Status is ItemStatus.Downloaded or ItemStatus.Updated && r.Relative is { } rel)
+            _cache.TryRemoveUnpinned(rel);
+        _window?.Leave(r.WindowBytes);
+        if (r.Lease is not null) _cache.Evictor.Nudge();
+    }
+
+    /// <summary>Reads every result, taking each as it comes (for callers that only collect or count them).</summary>
+    public async IAsyncEnumerable<MediaItemResult> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var r in _output.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            yield return r;
+            Taken(r);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        while (_output.Reader.TryRead(out var left)) Taken(left);
+        foreach (var r in _outstanding.Keys) Taken(r);
+        _cache.Evictor.ResetBackoff();
+        try { _cache.Evictor.EvictAsync(CancellationToken.None).GetAwaiter().GetResult(); }
+        catch (Exception e) { _cache.Log.Debug($"eviction after the call failed: {e.Message}"); }
+    }
+}

@@ -1,0 +1,121 @@
+using FiftyOneCache.Engine.Configuration;
+using FiftyOneCache.Engine.Diagnostics;
+
+namespace FiftyOneCache.Engine.Cache;
+
+/// <summary>
+/// Keeps the cache at or under its size limit: evicts least recently used complete entries until the total
+/// (reservations of downloads in flight included) fits. Pinned entries (handed to a consumer that has not taken
+/// them yet, in any process) and entries locked by a download anywhere are skipped. One process evicts at a time.
+/// </summary>
+public sealed class Evictor
+{
+    const int Batch = 256;
+    readonly CacheConfig _config;
+    readonly CacheIndex _index;
+    readonly ObjectLocks _locks;
+    readonly PinLocks _pins;
+    readonly NamedLock _evictLock;
+    readonly Func<string, string> _fullPath;
+    long _blockedUntil;
+    int _nudged;
+
+    public Evictor(CacheConfig config, CacheIndex index, ObjectLocks locks, PinLocks pins, NamedLock evictLock, Func<string, string> fullPath)
+    {
+        _config = config;
+        _index = index;
+        _locks = locks;
+        _pins = pins;
+        _evictLock = evictLock;
+        _fullPath = fullPath;
+    }
+
+    public IEngineLog Log { get; set; } = NullLog.Instance;
+
+    /// <summary>Pins were released: what blocked the last pass may be evictable now.</summary>
+    public void ResetBackoff() => Volatile.Write(ref _blockedUntil, 0);
+
+    /// <summary>
+    /// Runs a pass in the background if the cache is over its limit (at most one queued at a time): called when a
+    /// consumer takes an item, so the limit comes back as soon as pins go, without making the consumer wait.
+    /// </summary>
+    public void Nudge()
+    {
+        if (_config.IsUnlimited || Interlocked.Exchange(ref _nudged, 1) == 1) return;
+        ResetBackoff();
+        _ = Task.Run(async () =>
+        {
+            Volatile.Write(ref _nudged, 0);
+            try { await EvictAsync(CancellationToken.None).ConfigureAwait(false); }
+            catch (Exception e) { Log.Debug($"background eviction failed: {e.Message}"); }
+        });
+    }
+
+    public async Task EvictAsync(CancellationToken ct, long extraBytes = 0)
+    {
+        if (_config.IsUnlimited) return;
+        var t = _index.Totals();
+        if (t.Bytes + t.PendingBytes + extraBytes <= _config.CacheSizeBytes) return;
+        // A pass that found everything left in use: the next one waits a little instead of scanning it all again
+        // for every download (that made a prewarm larger than the cache quadratic).
+        if (Environment.TickCount64 < Volatile.Read(ref _blockedUntil)) return;
+        _index.FlushTouches();
+        using var evicting = await _evictLock.AcquireAsync(ct).ConfigureAwait(false);
+        long evicted = 0, evictedBytes = 0;
+        var cutoff = long.MaxValue;
+        // Once over the limit, evict a little below it (1% of the limit, at most 64 MB) so that one pass serves
+        // several downloads instead of one pass per download.
+        var slack = Math.Min(_config.CacheSizeBytes / 100, 64L << 20);
+        var first = true;
+        while (true)
+        {
+            t = _index.Totals();
+            var excess = t.Bytes + t.PendingBytes + extraBytes - _config.CacheSizeBytes + (first ? slack : 0);
+            first = false;
+            if (excess <= 0) break;
+            var batch = _index.OldestComplete(Batch, cutoff);
+            var progressed = false;
+            // The locks of a batch (pin stripe and object) are held until its rows are gone, so no download can
+            // slip in between the file's deletion and the row's, and no consumer can pin a file being deleted.
+            // Nothing here waits for a lock, so holding several cannot deadlock.
+            var held = new List<IDisposable>();
+            var removed = new List<string>();
+            try
+            {
+                foreach (var e in batch)
+                {
+                    if (excess <= 0) break;
+                    cutoff = e.LastAccessMs;
+                    if (_pins.TryExclusive(e.Path) is not { } pin) continue;
+                    held.Add(pin);
+                    if (_locks.TryAcquire(e.Path) is not { } l) continue;
+                    held.Add(l);
+                    var full = _fullPath(e.Path);
+                    try { File.Delete(full); }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        Log.Warning($"Could not evict {full}: {ex.Message}");
+                        continue;
+                    }
+                    removed.Add(e.Path);
+                    excess -= e.Size;
+                    evicted++;
+                    evictedBytes += e.Size;
+                    progressed = true;
+                }
+                _index.RemoveComplete(removed);
+            }
+            finally
+            {
+                foreach (var l in held) l.Dispose();
+            }
+            if (batch.Count < Batch && !progressed) break;
+            if (batch.Count == 0) break;
+        }
+        if (evicted > 0) Log.Verbose($"Evicted {evicted} least recently used file(s), {Sizes.Humanize(evictedBytes)}");
+        t = _index.Totals();
+        Volatile.Write(ref _blockedUntil, t.Bytes + t.PendingBytes + extraBytes > _config.CacheSizeBytes ? Environment.TickCount64 + 250 : 0);
+        if (t.Bytes + t.PendingBytes > _config.CacheSizeBytes)
+            Log.Debug($"Cache holds {Sizes.Humanize(t.Bytes + t.PendingBytes)} over its {Sizes.Humanize(_config.CacheSizeBytes)} limit: the rest is in use");
+    }
+}
