@@ -25,6 +25,13 @@ public sealed class CachedSceneReader(MediaCache cache, bool fetch, Cancellation
         var item = cache.Item(m);
         // A file at its final cache path is complete: downloads are renamed there only once verified.
         if (!allowFetch) return File.Exists(item.LocalPath) ? ReadText(item.LocalPath) : null;
+        // The scene was just sent down the command's own pipeline: give it a moment to start, so that the pipeline
+        // downloads (and reports) it and this only waits for it. If it has not started by then (its read-ahead
+        // window is full), fetch it here rather than wait on the consumer this thread is serving.
+        var deadline = Environment.TickCount64 + 500;
+        while (!File.Exists(item.LocalPath) && cache.Index.Get(item.Relative) is not { State: IndexEntry.Pending }
+               && Environment.TickCount64 < deadline)
+            Task.Delay(10, ct).GetAwaiter().GetResult();
         try
         {
             // The one entry point per object: if the command's own pipeline is downloading the scene, this waits on
