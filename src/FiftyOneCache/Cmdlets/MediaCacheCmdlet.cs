@@ -49,7 +49,7 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
     {
         try
         {
-            var cache = CacheSessions.Get(Config);
+            var cache = CacheSessions.Get(Config, Log);
             cache.Log = Log;
             return cache;
         }
