@@ -55,6 +55,7 @@ public sealed partial class CacheIndex : IDisposable
                     state INTEGER NOT NULL DEFAULT 1
                 ) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS entries_lru ON entries(last_access) WHERE state = 1;
+                CREATE INDEX IF NOT EXISTS entries_lru_path ON entries(last_access, path) WHERE state = 1;
                 CREATE INDEX IF NOT EXISTS entries_pending ON entries(state) WHERE state = 0;
                 CREATE INDEX IF NOT EXISTS entries_source ON entries(source);
                 CREATE TABLE IF NOT EXISTS totals(id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL, bytes INTEGER NOT NULL);
@@ -242,16 +243,21 @@ public sealed partial class CacheIndex : IDisposable
         }
     }
 
-    public List<IndexEntry> OldestComplete(int limit, long olderThanMs = long.MaxValue)
+    /// <summary>
+    /// Complete entries in least-recently-used order, a page at a time: the page after (<paramref name="afterMs"/>,
+    /// <paramref name="afterPath"/>), so that a page of entries that cannot go (pinned, busy) is never read twice.
+    /// </summary>
+    public List<IndexEntry> OldestComplete(int limit, long afterMs = long.MinValue, string afterPath = "")
     {
         lock (_gate)
         {
             using var cmd = Cmd("""
                 SELECT path, source, size, etag, checksum, last_access, created, state FROM entries
-                WHERE state = 1 AND last_access <= $t ORDER BY last_access LIMIT $n
+                WHERE state = 1 AND (last_access > $t OR (last_access = $t AND path > $a)) ORDER BY last_access, path LIMIT $n
                 """);
             cmd.Parameters.AddWithValue("$n", limit);
-            cmd.Parameters.AddWithValue("$t", olderThanMs);
+            cmd.Parameters.AddWithValue("$t", afterMs);
+            cmd.Parameters.AddWithValue("$a", afterPath);
             return ReadAll(cmd);
         }
     }

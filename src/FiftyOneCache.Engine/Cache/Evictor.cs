@@ -62,7 +62,7 @@ public sealed class Evictor
         _index.FlushTouches();
         using var evicting = await _evictLock.AcquireAsync(ct).ConfigureAwait(false);
         long evicted = 0, evictedBytes = 0;
-        var cutoff = long.MaxValue;
+        var (afterMs, afterPath) = (long.MinValue, "");
         // Once over the limit, evict a little below it (1% of the limit, at most 64 MB) so that one pass serves
         // several downloads instead of one pass per download.
         var slack = Math.Min(_config.CacheSizeBytes / 100, 64L << 20);
@@ -73,7 +73,7 @@ public sealed class Evictor
             var excess = t.Bytes + t.PendingBytes + extraBytes - _config.CacheSizeBytes + (first ? slack : 0);
             first = false;
             if (excess <= 0) break;
-            var batch = _index.OldestComplete(Batch, cutoff);
+            var batch = _index.OldestComplete(Batch, afterMs, afterPath);
             var progressed = false;
             // The locks of a batch (pin stripe and object) are held until its rows are gone, so no download can
             // slip in between the file's deletion and the row's, and no consumer can pin a file being deleted.
@@ -85,7 +85,7 @@ public sealed class Evictor
                 foreach (var e in batch)
                 {
                     if (excess <= 0) break;
-                    cutoff = e.LastAccessMs;
+                    (afterMs, afterPath) = (e.LastAccessMs, e.Path);
                     if (_pins.TryExclusive(e.Path) is not { } pin) continue;
                     held.Add(pin);
                     if (_locks.TryAcquire(e.Path) is not { } l) continue;
@@ -109,7 +109,7 @@ public sealed class Evictor
             {
                 foreach (var l in held) l.Dispose();
             }
-            if (batch.Count < Batch && !progressed) break;
+            if (batch.Count < Batch && !progressed) break; // the last page, and nothing on it could go
             if (batch.Count == 0) break;
         }
         if (evicted > 0) Log.Verbose($"Evicted {evicted} least recently used file(s), {Sizes.Humanize(evictedBytes)}");
