@@ -2,6 +2,8 @@ param(
     [string] $Configuration = 'Release',
     # Tiny sizes and one run per measurement: a smoke test (no targets asserted).
     [switch] $Quick,
+    # 'whole': only scenario 7 (whole process: wall and CPU seconds per tool), written to bench/whole-process.md.
+    # 'whole': only scenario 7 (whole process: wall and CPU seconds per tool), written to bench/whole-process.md.
     [string] $Filter,
     # Where results.md/.json/.svg go (default: bench/ in the repository).
     [string] $OutputDir,
@@ -35,10 +37,13 @@ if ($Runs -le 0) { $Runs = if ($Quick) { 1 } else { 3 } }
 $inv = [Globalization.CultureInfo]::InvariantCulture
 
 $size = if ($Quick) {
-    @{ Objects = 200; ObjectBytes = 100KB; BigBytes = 50MB; Hits = 2000; IndexEntries = 10000; IndexFiles = 10000 }
+    @{ Objects = 200; ObjectBytes = 100KB; BigBytes = 50MB; Hits = 2000; IndexEntries = 10000; IndexFiles = 10000; Whole = 200 }
 } else {
-    @{ Objects = 10000; ObjectBytes = 100KB; BigBytes = 2GB; Hits = 100000; IndexEntries = 1000000; IndexFiles = 1000000 }
+    @{ Objects = 10000; ObjectBytes = 100KB; BigBytes = 2GB; Hits = 100000; IndexEntries = 1000000; IndexFiles = 1000000; Whole = 2000 }
 }
+# -Filter whole: only scenario 7 (whole process), written to whole-process.md; the other data is made tiny.
+$onlyWhole = $Filter -eq 'whole'
+if ($onlyWhole) { $size.Objects = 10; $size.BigBytes = 1MB }
 $benchStart = [Diagnostics.Stopwatch]::StartNew()
 $loadAtStart = (Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ' | Select-Object -First 3
 function Say([string] $Text) { Write-Host ("[{0,6:0.0}s] {1}" -f $benchStart.Elapsed.TotalSeconds, $Text) }
@@ -206,6 +211,10 @@ try {
                                          FIFTYONE_MEDIA_CACHE_SIZE_BYTES = $limit; FIFTYONE_MEDIA_CACHE_NUM_WORKERS = $null } + $awsEnv }
     $dest = Join-Path $work 'dest'
 
+    $wholeDir = Join-Path $data 'w'
+    Invoke-Native node @((Join-Path $Root 'bench/gen.js'), '--dir', $wholeDir, '--count', "$($size.Whole)", '--size', "$($size.ObjectBytes)")
+    $null = Invoke-Native node @($rawget, 'put', '--base', "$($s3.endpoint)/bench", '--from', $wholeDir, '--prefix', 'w/', '--concurrency', '16')
+    if (-not $onlyWhole) {
     # ------------------------------------------------------------------------------------------ 1. prewarm
     Say "Scenario 1: prewarm $($size.Objects) x 100 KB, $Runs run(s) each"
     $s1 = [ordered]@{ foc_s3 = @(); aws = @(); rclone = @(); raw_s3 = @(); foc_http = @(); aria2c = @(); raw_http = @(); foc_s3_rss = @() }
@@ -345,6 +354,11 @@ try {
     }
     Say ("  bare {0:0} ms, with Import-Module {1:0} ms" -f (Get-Median $s6.bare_ms), (Get-Median $s6.import_ms))
     $m.scenario6 = $s6
+    }
+
+    # ------------------------------------------------------------------------------------------ 7. whole process
+    Say "Scenario 7: whole process (start-up, listing, $($size.Whole) x 100 KB): wall and CPU seconds per tool"
+    $m.scenario7 = & (Join-Path $Root 'bench/WholeProcess.ps1') -S3 $s3 -HttpUrl $httpServer.Url -DataDir $data -Work $work -ModuleDir $ModuleDir -Peer $peer -Runs $Runs
 } finally {
     Stop-Nginx $nginx
     Stop-TestServers $servers
@@ -352,6 +366,47 @@ try {
 }
 
 # ---------------------------------------------------------------------------------------------- results
+function Get-WholeTable($w) {
+    $med = { param($list, $p) if (@($list).Count) { Get-Median @(@($list) | ForEach-Object { $_.$p }) } else { $null } }
+    $foc = [pscustomobject]@{ Wall = (& $med $w.foc_s3 'Wall'); Cpu = (& $med $w.foc_s3 'Cpu') }
+    $fh = [pscustomobject]@{ Wall = (& $med $w.foc_http 'Wall'); Cpu = (& $med $w.foc_http 'Cpu') }
+    $rows = foreach ($p in @(@('rclone', 'rclone copy --transfers 16', 0.83, 'foc_s3'), @('aws', 'aws s3 cp --recursive', 0.33, 'foc_s3'), @('curl', 'curl --parallel --parallel-max 16', 1.25, 'foc_http'))) {
+        $pw = & $med $w[$p[0]] 'Wall'; $pc = & $med $w[$p[0]] 'Cpu'
+        $mine = if ($p[3] -eq 'foc_s3') { $foc } else { $fh }
+        $ratio = if ($pw) { $mine.Wall / $pw } else { $null }
+        [pscustomobject][ordered]@{
+            Peer = $p[1]; FocWall = $mine.Wall; FocCpu = $mine.Cpu; PeerWall = $pw; PeerCpu = $pc
+            TimeRatio = $ratio; TimeTarget = $p[2]; TimeMet = ($null -ne $ratio -and $ratio -le $p[2])
+            CpuMet = if ($p[0] -eq 'rclone' -and $pc) { $mine.Cpu -le $pc } else { $null }
+        }
+    }
+    return @($rows)
+}
+function Write-WholeMarkdown($rows, [Text.StringBuilder] $sb, [int] $n) {
+    [void]$sb.AppendLine("Scenario 7, whole process ($n x 100 KB; a new pwsh with Import-Module and the -Recurse listing included; wall and user+sys CPU seconds from /usr/bin/time, medians):")
+    [void]$sb.AppendLine()
+    [void]$sb.AppendLine('| Compared with | FiftyOneCache wall | its CPU | their wall | their CPU | time ratio | target | met? | CPU <= rclone? |')
+    [void]$sb.AppendLine('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+    foreach ($r in $rows) {
+        $f = { param($v) if ($null -eq $v) { 'n/a' } else { '{0:0.00} s' -f $v } }
+        [void]$sb.AppendLine("| $($r.Peer) | $(& $f $r.FocWall) | $(& $f $r.FocCpu) | $(& $f $r.PeerWall) | $(& $f $r.PeerCpu) | $(if ($r.TimeRatio) { '{0:0.00}x' -f $r.TimeRatio } else { 'n/a' }) | <= $($r.TimeTarget)x | $(if ($r.TimeMet) { 'yes' } else { '**no**' }) | $(if ($null -eq $r.CpuMet) { '—' } elseif ($r.CpuMet) { 'yes' } else { '**no**' }) |")
+    }
+    [void]$sb.AppendLine()
+}
+if ($onlyWhole) {
+    $rows = Get-WholeTable $m.scenario7
+    $sb = [Text.StringBuilder]::new()
+    [void]$sb.AppendLine('# FiftyOneCache: whole-process benchmark')
+    [void]$sb.AppendLine()
+    [void]$sb.AppendLine("Run $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC by ``build.ps1 -Task Bench -Filter whole$(if ($Quick) { ' -Quick' })``, $Runs run(s) each; load average at start $($loadAtStart -join ' '), at end $(((Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3) -join ' '); $([Environment]::ProcessorCount) cores.")
+    [void]$sb.AppendLine()
+    Write-WholeMarkdown $rows $sb $size.Whole
+    [void]$sb.AppendLine('Every run: ' + ((@('foc_s3', 'aws', 'rclone', 'foc_http', 'curl') | ForEach-Object { "$_ " + ((@($m.scenario7[$_]) | ForEach-Object { '{0:0.0}s/{1:0.0}cpu' -f $_.Wall, $_.Cpu }) -join ', ') }) -join '; '))
+    Set-Content (Join-Path $OutputDir 'whole-process.md') $sb.ToString() -Encoding utf8NoBOM
+    $m | ConvertTo-Json -Depth 6 | Set-Content (Join-Path $OutputDir 'whole-process.json') -Encoding utf8NoBOM
+    Write-Host $sb.ToString()
+    return
+}
 function Med($a) { Get-Median @($a) }
 $checks = [Collections.Generic.List[object]]::new()
 # Adds one comparison: $Value (a ratio or an absolute figure; $null when a peer is unavailable) against $Target.
@@ -449,6 +504,7 @@ $dd = { param($a) if (@($a).Count) { (@($a) | ForEach-Object { '{0:0.##}' -f $_ 
 [void]$md.AppendLine("- Scenario 5 (limit $([Math]::Round($s5.limitBytes / 1MB)) MB): objects/s $(& $dd $s5.foc); cache size at the end, MB $(& $dd (@($s5.finalBytes) | ForEach-Object { $_ / 1MB })).")
 [void]$md.AppendLine("- Scenario 6 ms: bare $(& $dd $s6.bare_ms); with Import-Module $(& $dd $s6.import_ms).")
 [void]$md.AppendLine()
+Write-WholeMarkdown (Get-WholeTable $m.scenario7) $md $size.Whole
 [void]$md.AppendLine('![ratios against targets](results.svg)')
 Set-Content (Join-Path $OutputDir 'results.md') $md.ToString() -Encoding utf8NoBOM
 Write-BenchChart -Checks @($checks) -Path (Join-Path $OutputDir 'results.svg') -Title "FiftyOneCache vs peers, $($machine.nproc) cores$(if ($Quick) { ' (quick smoke run)' })"

@@ -120,4 +120,41 @@ Describe 'New-CvatAnnotation' {
         $state = Invoke-Control GET '/__control/state' $null
         @($state.tasks.uploadedFiles).Count | Should -Be 3
     }
+
+    It 'chooses the CVAT storage attached for the MinIO endpoint of the MinIO ini profile' -Skip:$noMongo {
+        # MinIO is the harness's s3rver, configured only through an ini profile (no MINIO_* variables); CVAT holds two
+        # storages of the bucket with the manifest: one for another endpoint (attached first), one for this endpoint.
+        $s3 = (Get-TestServers).s3
+        $run = [guid]::NewGuid().ToString('N').Substring(0, 8)
+        Remove-Item Env:MINIO_ENDPOINT_URL, Env:MINIO_ACCESS_KEY, Env:MINIO_SECRET_ACCESS_KEY, Env:MINIO_ALIAS, Env:MINIO_CONFIG_FILE, Env:MINIO_PROFILE -ErrorAction SilentlyContinue
+        $manifest = "{`"version`":`"1.1`"}`n{`"type`":`"images`"}`n" + (('a', 'b' | ForEach-Object { "{`"name`":`"$_`",`"extension`":`".jpg`",`"width`":64,`"height`":48,`"meta`":{`"related_images`":[]}}" }) -join "`n") + "`n"
+        foreach ($o in @(@("$run/a.jpg", [byte[]]::new(700)), @("$run/b.jpg", [byte[]]::new(800)), @("$run/manifest.jsonl", [Text.Encoding]::UTF8.GetBytes($manifest)))) {
+            $resp = $http.PutAsync("$($s3.endpoint)/media/$($o[0])", [Net.Http.ByteArrayContent]::new($o[1])).GetAwaiter().GetResult()
+            $resp.IsSuccessStatusCode | Should -BeTrue
+        }
+        $ini = Join-Path $dir 'minio.ini'
+        Set-Content $ini "[default]`nendpoint_url = http://127.0.0.1:1`n[lab]`naccess_key = S3RVER`nsecret_access_key = S3RVER`nendpoint_url = $($s3.endpoint)`nalias = lab`n"
+        Set-MediaCacheConfig -MinioConfigFile $ini -MinioProfile lab
+        $key = "$run/manifest.jsonl"
+        $storage = { param($endpoint) Invoke-Control POST '/__control/cloudstorages' @{
+            provider_type = 'AWS_S3_BUCKET'; resource = 'media'; display_name = "minio $endpoint"; manifests = @($key)
+            manifest_contents = @{ $key = $manifest }; specific_attributes = "endpoint_url=$([Uri]::EscapeDataString($endpoint))" } }
+        $other = & $storage 'http://other.example:9000'
+        $mine = & $storage $s3.endpoint
+        $uri = (Get-TestServers).mongo.uri
+        $null = New-MongoDataset $uri "minio$run" @("lab://media/$run/a.jpg", "lab://media/$run/b.jpg")
+
+        $r = New-CvatAnnotation -Dataset "minio$run" -AnnotationKey m1 -LabelField gt -Classes car -CvatUrl $cvatUrl -Credential $credential -DatabaseUri $uri -CloudManifest "lab://media/$key" -Confirm:$false
+
+        $r.Mode | Should -Be 'CloudManifest'
+        $task = @((Invoke-Control GET '/__control/state' $null).tasks)[0]
+        $task.dataRequest.cloud_storage_id | Should -Be $mine.id
+        $task.dataRequest.cloud_storage_id | Should -Not -Be $other.id
+    }
+
+    It '-CloudStorageId without a cloud manifest is refused before anything is sent' {
+        { New-CvatAnnotation -Dataset d -AnnotationKey k -LabelField f -Classes a -CvatUrl $cvatUrl -Credential $credential -DatabaseUri 'mongodb://127.0.0.1:1' -CloudStorageId 51 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CloudStorageIdWithoutManifest,FiftyOneCache.Cmdlets.NewCvatAnnotationCommand'
+        @(Invoke-Control GET '/__control/log' $null).Count | Should -Be 0
+    }
 }

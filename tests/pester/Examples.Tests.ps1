@@ -82,6 +82,22 @@ Describe 'Tab completion' {
         } finally { $env:AWS_SHARED_CREDENTIALS_FILE = $old; Remove-Item $dir -Recurse -Force }
     }
 
+    It 'completes Azure profile names from AZURE_CREDENTIALS_FILE, else the configured azure_credentials_file' {
+        $dir = New-TestCache
+        $ini = Join-Path $dir 'azure.ini'
+        Set-Content $ini "[DEFAULT]`nalias = az`n[prod-reader]`naccount_name = a`n[staging]`naccount_name = b`n"
+        try {
+            Set-MediaCacheConfig -AzureCredentialsFile $ini
+            $r = TabExpansion2 -inputScript 'Set-MediaCacheConfig -AzureProfile ' -cursorColumn 35
+            $r.CompletionMatches.CompletionText | Should -Be @('prod-reader', 'staging')
+            $other = Join-Path $dir 'other.ini'
+            Set-Content $other "[from-env]`naccount_name = c`n"
+            $env:AZURE_CREDENTIALS_FILE = $other
+            $r = TabExpansion2 -inputScript 'Set-MediaCacheConfig -AzureProfile fr' -cursorColumn 37
+            $r.CompletionMatches.CompletionText | Should -Be @('from-env')
+        } finally { Remove-Item Env:AZURE_CREDENTIALS_FILE -ErrorAction SilentlyContinue; Remove-Item $dir -Recurse -Force }
+    }
+
     It 'completes configuration keys for -Remove' {
         $r = TabExpansion2 -inputScript 'Set-MediaCacheConfig -Remove cache_s' -cursorColumn 36
         $r.CompletionMatches.CompletionText | Should -Contain 'cache_size_bytes'

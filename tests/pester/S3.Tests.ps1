@@ -22,6 +22,7 @@ BeforeAll {
     }
     function Clear-StoreEnv {
         Remove-Item Env:AWS_ENDPOINT_URL, Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY, Env:AWS_PROFILE, Env:AWS_SHARED_CREDENTIALS_FILE,
+            Env:AWS_CONFIG_FILE, Env:AWS_DEFAULT_PROFILE,
             Env:MINIO_ENDPOINT_URL, Env:MINIO_ACCESS_KEY, Env:MINIO_SECRET_ACCESS_KEY, Env:MINIO_ALIAS, Env:MINIO_CONFIG_FILE, Env:MINIO_PROFILE -ErrorAction SilentlyContinue
     }
     $script:small = New-Bytes 150000
@@ -96,6 +97,17 @@ Describe 'S3 store' {
         ($out | Where-Object { $_ -is [Management.Automation.VerboseRecord] } | Out-String) | Should -Match "profile 'media-reader'"
         ($out | Out-String) | Should -Not -Match 'CANARY-PROFILE-SECRET'
         ($out | Where-Object { $_ -isnot [Management.Automation.VerboseRecord] }).Status | Should -Be 'Downloaded'
+    }
+
+    It 'reads endpoint_url and keys of the [default] profile when no profile is named, and downloads over http' {
+        Remove-Item Env:AWS_ENDPOINT_URL, Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY
+        $cfg = Join-Path $dir 'aws-config'
+        Set-Content $cfg "[default]`nendpoint_url = $($s3.endpoint)`nregion = us-east-1`naws_access_key_id = S3RVER`naws_secret_access_key = S3RVER`n"
+        $env:AWS_CONFIG_FILE = $cfg; $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $dir 'no-credentials'
+        $r = Invoke-MediaDownload "s3://media/$run/img/a.jpg"
+        $r.Status | Should -Be 'Downloaded'
+        # Hashes, not Should -Be on byte arrays: Pester compares arrays item by item (tens of seconds for 150 KB).
+        (Get-FileHash $r.LocalPath -Algorithm SHA256).Hash | Should -Be ([Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($small)))
     }
 
     It 'names the profile it could not find' {

@@ -1,4 +1,4 @@
-# Part 3 and 4: faulty networks (HTTP server and the fault proxy in front of s3rver) and a full disk.
+# Part 3 and 4: faulty networks (HTTP server and the fault proxy in front of s3rver and Azurite) and a full disk.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../pester/TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'ReliabilityHelpers.psm1') -Force
@@ -74,6 +74,37 @@ Describe 'Faulty network' {
             (Get-FileHash $r.LocalPath -Algorithm SHA256).Hash | Should -Be ([Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($bytes)))
             $script:outcomes += [pscustomobject]@{ Name = 's3-proxy-503-then-reset'; Ok = $true; Error = $null; Seconds = 0; Partial = 0 }
         } finally { Remove-Item Env:AWS_ENDPOINT_URL, Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY -ErrorAction SilentlyContinue }
+    }
+
+    It 'recovers Azure reads through the fault proxy from <Name>' -ForEach @(
+        @{ Name = 'az-503-retry-after'; Size = 300000; Rule = @{ kind = 'status'; status = 503; retryAfter = 1; times = 2 }; Min = 0.9 }
+        @{ Name = 'az-reset-mid-body'; Size = 300000; Rule = @{ kind = 'reset'; afterBytes = 100000; times = 2 }; Min = 0 }
+        @{ Name = 'az-reset-ranged-part'; Size = 40MB; Rule = @{ kind = 'reset'; afterBytes = 1000000; times = 3 }; Min = 0 }
+        @{ Name = 'az-wrong-etag'; Size = 40MB; Rule = @{ kind = 'wrong-etag'; times = 2 }; Min = 0 }
+    ) {
+        Import-Module (Join-Path $PSScriptRoot '../pester/AzuriteHelpers.psm1') -Force
+        $proxy = $servers.azureproxy.url; $proxyRoot = $proxy -replace '/devstoreaccount1$', ''
+        $container = "faults-az"
+        New-AzuriteContainer $container
+        $bytes = [byte[]]::new($Size); [Random]::Shared.NextBytes($bytes)
+        Set-AzuriteBlob $container "$run/$Name.bin" $bytes
+        $env:AZURE_STORAGE_ACCOUNT = 'devstoreaccount1'; $env:AZURE_STORAGE_KEY = $servers.azure.key; $env:AZURE_STORAGE_ACCOUNT_URL = $proxy
+        try {
+            $before = (Invoke-RestMethod "$proxyRoot/__stats").faultsInjected
+            Set-Faults $proxyRoot (@{ match = "/$container/$run/$Name.bin" } + $Rule)
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $r = Invoke-MediaDownload (Get-AzuriteBlobUrl $container "$run/$Name.bin" $proxy) -ErrorVariable errs -ErrorAction SilentlyContinue
+            $sw.Stop()
+            $injected = (Invoke-RestMethod "$proxyRoot/__stats").faultsInjected - $before
+            Clear-Faults $proxyRoot
+            $ok = $r -and $r.Status -eq 'Downloaded' -and (Get-Sha256Hex $r.LocalPath) -eq [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($bytes))
+            $partial = @(Get-ChildItem $env:FIFTYONE_MEDIA_CACHE_DIR -Recurse -File -Force | Where-Object { $_.Name -like '.foc-*' }).Count
+            $script:outcomes += [pscustomobject]@{ Name = $Name; Ok = $ok; Error = ($errs | Select-Object -First 1); Seconds = $sw.Elapsed.TotalSeconds; Partial = $partial }
+            $ok | Should -BeTrue -Because "$($errs | Select-Object -First 1)"
+            $injected | Should -BeGreaterThan 0
+            $sw.Elapsed.TotalSeconds | Should -BeGreaterOrEqual $Min
+            $partial | Should -Be 0
+        } finally { Remove-Item Env:AZURE_STORAGE_ACCOUNT, Env:AZURE_STORAGE_KEY, Env:AZURE_STORAGE_ACCOUNT_URL -ErrorAction SilentlyContinue }
     }
 }
 

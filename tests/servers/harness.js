@@ -47,6 +47,8 @@ function startChild(script, args, env) {
 
 async function main() {
   const info = {};
+  // moto_server takes seconds to import; it starts while the others do.
+  const moto = want('moto') ? require('./moto-server').start({ host: '127.0.0.1', buckets: buckets.split(',') }) : null;
   if (want('http')) {
     const s = await require('./http-server').start({ root: path.join(data, 'http') });
     closers.push(s.close);
@@ -64,10 +66,29 @@ async function main() {
     closers.push(proxy.close);
     info.s3proxy = { endpoint: proxy.url };
   }
+  if (want('azure')) {
+    const dir = path.join(data, 'azurite');
+    fs.mkdirSync(dir, { recursive: true });
+    const url = await startChild(path.join(__dirname, 'azurite-server.js'), ['--port', String(await freePort()), '--location', dir], {});
+    // Azurite's published development account; containers are created by the tests (private, as Azure's default).
+    info.azure = { url, account: 'devstoreaccount1', key: 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==', dir };
+    // The same Azurite behind the fault proxy (path-style URLs: account and container stay in the path).
+    const proxy = await require('./fault-proxy').start({ target: url.replace(/\/devstoreaccount1$/, '') });
+    closers.push(proxy.close);
+    info.azureproxy = { url: `${proxy.url}/devstoreaccount1` };
+  }
   if (want('mongo')) {
     const port = await freePort();
     await startChild(path.join(__dirname, 'mongo-server.js'), ['--port', String(port)], {});
     info.mongo = { uri: `mongodb://127.0.0.1:${port}` };
+  }
+  if (moto) {
+    const m = await moto;
+    if (m.unavailable) info.unavailable = { ...info.unavailable, moto: m.unavailable };
+    else {
+      closers.push(m.close);
+      info.moto = { endpoint: m.url, accessKey: 'testing', secretKey: 'testing', region: 'us-east-1', buckets: buckets.split(',') };
+    }
   }
   const fakes = path.join(__dirname, '..', 'fakes');
   if (fs.existsSync(fakes)) {

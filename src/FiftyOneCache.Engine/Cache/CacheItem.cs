@@ -119,6 +119,7 @@ public sealed class CacheItem
             }
 
             await Index.ReserveAsync(Relative, Ref.Canonical, stat.Size).ConfigureAwait(false);
+            _cache.Evictor.Reserved(stat.Size);
             try
             {
                 await _cache.Evictor.EvictAsync(ct).ConfigureAwait(false);

@@ -19,6 +19,10 @@ public sealed class Evictor
     readonly Func<string, string> _fullPath;
     long _blockedUntil;
     int _nudged;
+    // Room known to be free under the limit at the last look, less what this process reserved since: while it
+    // lasts (and the look is recent), a download needs no query of the totals at all.
+    long _headroom;
+    long _lookedAt;
 
     public Evictor(CacheConfig config, CacheIndex index, ObjectLocks locks, PinLocks pins, NamedLock evictLock, Func<string, string> fullPath)
     {
@@ -51,10 +55,18 @@ public sealed class Evictor
         });
     }
 
+    /// <summary>This process reserved <paramref name="bytes"/> for a download.</summary>
+    public void Reserved(long bytes) => Interlocked.Add(ref _headroom, -bytes);
+
     public async Task EvictAsync(CancellationToken ct, long extraBytes = 0)
     {
         if (_config.IsUnlimited) return;
+        if (extraBytes == 0 && Interlocked.Read(ref _headroom) > 0 && Environment.TickCount64 - Volatile.Read(ref _lookedAt) < 250) return;
         var t = _index.Totals();
+        // Other processes may add to the cache between looks: keep a margin for them (10% of the limit, at least 64 MB).
+        var margin = Math.Max(_config.CacheSizeBytes / 10, 64L << 20);
+        Interlocked.Exchange(ref _headroom, _config.CacheSizeBytes - (t.Bytes + t.PendingBytes) - margin);
+        Volatile.Write(ref _lookedAt, Environment.TickCount64);
         if (t.Bytes + t.PendingBytes + extraBytes <= _config.CacheSizeBytes) return;
         // A pass that found everything left in use: the next one waits a little instead of scanning it all again
         // for every download (that made a prewarm larger than the cache quadratic).

@@ -25,6 +25,23 @@ public static class ChecksumVerifier
         return "crc32c:" + crc.Value.ToString("x8");
     }
 
+    /// <summary>Null when <paramref name="bytes"/> match (or no checksum is known); otherwise the reason. For objects held in memory.</summary>
+    public static string? Verify(string? expected, ReadOnlySpan<byte> bytes)
+    {
+        if (!IsSupported(expected)) return null;
+        string actual;
+        if (expected!.StartsWith("md5:", StringComparison.Ordinal))
+            actual = "md5:" + Convert.ToHexString(MD5.HashData(bytes)).ToLowerInvariant();
+        else
+        {
+            var crc = new Crc32C();
+            crc.Append(bytes);
+            actual = "crc32c:" + crc.Value.ToString("x8");
+        }
+        return string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase) ? null
+            : $"checksum mismatch: the store reports {expected}, the bytes received hash to {actual}";
+    }
+
     /// <summary>Null when the file matches (or no checksum is known); otherwise the reason.</summary>
     public static async Task<string?> VerifyAsync(string? expected, string path, CancellationToken ct)
     {

@@ -52,8 +52,13 @@ public sealed class AnnotationRequest
     public string? CloudManifest { get; init; }
     /// <summary>manifest.jsonl at the root of the bucket that holds the samples.</summary>
     public bool UseBucketManifest { get; init; }
-    /// <summary>The MinIO endpoint of this configuration, to pick the CVAT storage attached for it.</summary>
-    public string? MinioEndpoint { get; init; }
+    /// <summary>
+    /// The endpoint the module's own settings use for a store ("s3", "minio"; null: AWS's own endpoints or not
+    /// configured), to choose, among several CVAT storages of the bucket, the one attached for the same endpoint.
+    /// </summary>
+    public Func<string, string?>? StoreEndpoint { get; init; }
+    /// <summary>FiftyOne's cloud_storage_id: use this CVAT cloud storage (checked: it exists, holds the samples' bucket, is AVAILABLE).</summary>
+    public int? CloudStorageId { get; init; }
     /// <summary>How many offending samples an error lists before "… and N more".</summary>
     public int MaxListed { get; init; } = 10;
     public long UploadBatchBytes { get; init; } = 64L * 1024 * 1024;

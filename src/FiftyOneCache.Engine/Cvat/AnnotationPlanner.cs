@@ -53,15 +53,21 @@ public sealed class AnnotationPlanner
         if (r.CloudManifest is not null)
         {
             manifest = TryParse(r.CloudManifest, out var err) ?? throw new AnnotationValidationException($"Cloud manifest '{r.CloudManifest}': {err}");
-            if (manifest.Store is not (StoreNames.S3 or StoreNames.Gcs or StoreNames.Minio) || manifest.IsPrefix)
-                throw new AnnotationValidationException($"Cloud manifest '{Redact.ForDisplay(r.CloudManifest)}' must be an object in an s3://, gs:// or MinIO bucket, such as s3://bucket/manifest.jsonl");
+            if (manifest.Store is not (StoreNames.S3 or StoreNames.Gcs or StoreNames.Minio or StoreNames.Azure) || manifest.IsPrefix)
+                throw new AnnotationValidationException($"Cloud manifest '{Redact.ForDisplay(r.CloudManifest)}' must be an object in an s3://, gs://, MinIO bucket or Azure container, such as s3://bucket/manifest.jsonl");
         }
         else
         {
-            var first = parsed.FirstOrDefault(p => p.Ref is { Store: StoreNames.S3 or StoreNames.Gcs or StoreNames.Minio }).Ref
+            var first = parsed.FirstOrDefault(p => p.Ref is { Store: StoreNames.S3 or StoreNames.Gcs or StoreNames.Minio or StoreNames.Azure }).Ref
                 ?? throw new AnnotationValidationException(
                     $"-UseBucketManifest needs samples in a cloud bucket; none of the {ds.Samples.Count} sample(s) of '{ds.Name}' is (first: {ds.Samples[0].FilePath})");
-            manifest = first with { Key = "manifest.jsonl", Original = $"{first.Store}://{first.Bucket}/manifest.jsonl" };
+            if (first.Store == StoreNames.Azure)
+            {
+                // An Azure blob is spelled by its URL (account and container in it): the container root is ../ per key level up.
+                var url = new Uri(first.Url!, string.Concat(Enumerable.Repeat("../", first.Key.Count(c => c == '/'))) + "manifest.jsonl");
+                manifest = first with { Key = "manifest.jsonl", Url = url, Original = url.AbsoluteUri };
+            }
+            else manifest = first with { Key = "manifest.jsonl", Original = $"{first.Store}://{first.Bucket}/manifest.jsonl" };
         }
         var dir = manifest.Key.Contains('/') ? manifest.Key[..(manifest.Key.LastIndexOf('/') + 1)] : "";
         var where = $"{manifest.Store}://{manifest.Bucket}/{dir}";
@@ -72,7 +78,7 @@ public sealed class AnnotationPlanner
         {
             if (m is null) offending.Add($"{s.FilePath} ({err})");
             else if (m.IsLocal) offending.Add($"{s.FilePath} (a local path)");
-            else if (m.Store != manifest.Store || m.Bucket != manifest.Bucket) offending.Add($"{Redact.ForDisplay(s.FilePath)} (in {m.Store}://{m.Bucket}, not {manifest.Store}://{manifest.Bucket})");
+            else if (m.Store != manifest.Store || m.Bucket != manifest.Bucket || m.Account != manifest.Account) offending.Add($"{Redact.ForDisplay(s.FilePath)} (in {m.Store}://{m.Bucket}, not {manifest.Store}://{manifest.Bucket})");
             else if (!m.Key.StartsWith(dir, StringComparison.Ordinal)) offending.Add($"{s.FilePath} (outside {where}, the manifest's directory)");
         }
         if (offending.Count > 0)
@@ -99,7 +105,7 @@ public sealed class AnnotationPlanner
 
         // Only now talk to CVAT: everything above is checked without sending a request.
         await _cvat.ConnectAsync(ct).ConfigureAwait(false);
-        var storage = await FindStorageAsync(r, manifest, ct).ConfigureAwait(false);
+        var storage = await new CloudStorageChooser(_cvat, _log).ChooseAsync(r, manifest, ct).ConfigureAwait(false);
         var tasks = Split(r, ds, rel.Select(x => x.Sample).ToList())
             .Select(t => new PlannedTask
             {
@@ -123,60 +129,6 @@ public sealed class AnnotationPlanner
         try { return CvatManifest.Parse(await File.ReadAllTextAsync(res.LocalPath, ct).ConfigureAwait(false), manifest.Canonical); }
         catch (InvalidCvatManifestException e) { throw new AnnotationValidationException(e.Message, ErrorKind.InvalidData); }
     }
-
-    /// <summary>
-    /// The CVAT cloud storage attached for the manifest's bucket: same resource and provider (AWS_S3_BUCKET for
-    /// S3 and MinIO, GOOGLE_CLOUD_STORAGE for GCS), for MinIO the same endpoint_url, with the manifest attached.
-    /// </summary>
-    async Task<CvatCloudStorage> FindStorageAsync(AnnotationRequest r, MediaRef manifest, CancellationToken ct)
-    {
-        var provider = manifest.Store == StoreNames.Gcs ? "GOOGLE_CLOUD_STORAGE" : "AWS_S3_BUCKET";
-        var all = await _cvat.FindCloudStoragesAsync(manifest.Bucket, provider, ct).ConfigureAwait(false);
-        var candidates = all;
-        if (manifest.Store == StoreNames.Minio)
-        {
-            var endpoint = manifest.Url is { } u ? $"{u.Scheme}://{u.Authority}" : r.MinioEndpoint;
-            if (endpoint is not null) candidates = all.Where(c => SameEndpoint(c.Attribute("endpoint_url"), endpoint)).ToList();
-            if (candidates.Count == 0 && all.Count > 0)
-                throw new AnnotationValidationException(
-                    $"CVAT has {all.Count} storage(s) for bucket '{manifest.Bucket}' but none with endpoint_url {endpoint} (found: {string.Join(", ", all.Select(c => $"#{c.Id} {c.Attribute("endpoint_url") ?? "AWS"}"))})",
-                    ErrorKind.ObjectNotFound);
-        }
-        else if (manifest.Store == StoreNames.S3 && all.Count > 1)
-        {
-            // Several storages share the bucket name: plain AWS ones (no endpoint_url) are the ones s3:// means.
-            var aws = all.Where(c => string.IsNullOrEmpty(c.Attribute("endpoint_url"))).ToList();
-            if (aws.Count > 0) candidates = aws;
-        }
-        if (candidates.Count == 0)
-            throw new AnnotationValidationException(
-                $"CVAT at {_cvat.BaseUrl} has no cloud storage attached for {provider} bucket '{manifest.Bucket}'. " +
-                $"Attach one (CVAT: Cloud Storages → Attach new) with manifest '{manifest.Key}', or annotate without a cloud manifest to upload copies.",
-                ErrorKind.ObjectNotFound);
-        var withManifest = candidates.Where(c => c.Manifests.Contains(manifest.Key)).ToList();
-        if (withManifest.Count == 0)
-            throw new AnnotationValidationException(
-                $"CVAT cloud storage #{candidates[0].Id} ('{candidates[0].DisplayName}') for bucket '{manifest.Bucket}' does not have manifest '{manifest.Key}' attached " +
-                $"(attached: {(candidates[0].Manifests.Count == 0 ? "none" : string.Join(", ", candidates[0].Manifests))}). Add it to the storage's manifests in CVAT.",
-                ErrorKind.ObjectNotFound);
-        foreach (var c in withManifest)
-        {
-            var status = (await _cvat.GetCloudStorageStatusAsync(c.Id, ct).ConfigureAwait(false)).Trim('"');
-            if (status == "AVAILABLE")
-            {
-                _log.Verbose($"CVAT cloud storage #{c.Id} '{c.DisplayName}' ({c.ProviderType} {c.Resource}) has manifest '{manifest.Key}'");
-                return c;
-            }
-            _log.Warning($"CVAT cloud storage #{c.Id} for '{manifest.Bucket}' is {status}");
-        }
-        throw new AnnotationValidationException(
-            $"CVAT cannot read bucket '{manifest.Bucket}' through its cloud storage #{withManifest[0].Id} (status is not AVAILABLE): check the storage's credentials in CVAT",
-            ErrorKind.PermissionDenied);
-    }
-
-    static bool SameEndpoint(string? a, string b) =>
-        a is not null && Uri.TryCreate(a, UriKind.Absolute, out var ua) && Uri.TryCreate(b, UriKind.Absolute, out var ub)
-        && ua.Scheme == ub.Scheme && string.Equals(ua.Host, ub.Host, StringComparison.OrdinalIgnoreCase) && ua.Port == ub.Port;
 
     async Task<AnnotationPlan> PlanUploadAsync(AnnotationRequest r, AnnotationDataset ds, System.Text.Json.Nodes.JsonArray labels, bool fetchMedia,
                                                TransferProgress? progress, CancellationToken ct)

@@ -33,14 +33,23 @@ public sealed partial class CvatClient
     {
         var list = await GetAllAsync($"api/cloudstorages?resource={Uri.EscapeDataString(resource)}&provider_type={providerType}", ct).ConfigureAwait(false);
         return list
-            .Select(o => new CvatCloudStorage(
-                o["id"]!.GetValue<int>(), S(o["provider_type"]), S(o["resource"]), S(o["display_name"]),
-                (o["manifests"]?.AsArray() ?? []).Select(m => m?.GetValue<string>() ?? "").Where(m => m.Length > 0).ToList(),
-                S(o["specific_attributes"])))
+            .Select(ReadStorage)
             // The filter is the server's; checking again keeps a lax server (or a prefix search) from matching another bucket.
             .Where(c => c.Resource == resource && c.ProviderType == providerType)
             .ToList();
     }
+
+    /// <summary>One cloud storage by id (FiftyOne's cloud_storage_id); null when CVAT has none with that id (404).</summary>
+    public async Task<CvatCloudStorage?> GetCloudStorageAsync(int id, CancellationToken ct)
+    {
+        try { return await GetOrThrowAsync($"api/cloudstorages/{id}", ct).ConfigureAwait(false) is JsonObject o ? ReadStorage(o) : null; }
+        catch (CvatException e) when (e.StatusCode == 404) { return null; }
+    }
+
+    static CvatCloudStorage ReadStorage(JsonObject o) => new(
+        o["id"]!.GetValue<int>(), S(o["provider_type"]), S(o["resource"]), S(o["display_name"]),
+        (o["manifests"]?.AsArray() ?? []).Select(m => m?.GetValue<string>() ?? "").Where(m => m.Length > 0).ToList(),
+        S(o["specific_attributes"]));
 
     /// <summary>"AVAILABLE", "NOT_FOUND" or "FORBIDDEN": whether CVAT itself can read the bucket.</summary>
     public async Task<string> GetCloudStorageStatusAsync(int id, CancellationToken ct)

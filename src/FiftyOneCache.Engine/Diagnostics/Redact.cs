@@ -8,7 +8,7 @@ public static partial class Redact
     [GeneratedRegex(@"(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?<user>[^:/@\s]*):(?<pw>[^@/\s]*)@")]
     private static partial Regex UserInfo();
 
-    [GeneratedRegex(@"(?i)(?<k>X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|X-Goog-Signature|X-Goog-Credential|Signature|access_token|token|key|password|secret)=(?<v>[^&\s""']+)")]
+    [GeneratedRegex(@"(?i)(?<k>X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|X-Goog-Signature|X-Goog-Credential|Signature|sig|access_token|token|key|password|secret)=(?<v>[^&\s""']+)")]
     private static partial Regex QuerySecrets();
 
     /// <summary>Masks passwords embedded in URIs and signed-URL query parameters.</summary>

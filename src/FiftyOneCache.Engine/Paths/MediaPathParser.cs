@@ -7,8 +7,13 @@ namespace FiftyOneCache.Engine.Paths;
 public sealed class MediaPathParser
 {
     readonly IMinioRouting? _minio;
+    readonly IAzureRouting? _azure;
 
-    public MediaPathParser(IMinioRouting? minio = null) => _minio = minio;
+    public MediaPathParser(IMinioRouting? minio = null, IAzureRouting? azure = null)
+    {
+        _minio = minio;
+        _azure = azure;
+    }
 
     public MediaRef Parse(string text)
     {
@@ -31,11 +36,14 @@ public sealed class MediaPathParser
             case "http":
             case "https":
                 if (_minio?.MatchEndpoint(raw) is { } mref) return mref with { Original = text };
+                if (_azure?.MatchUrl(text, raw) is { } aref) return aref;
                 return Http(text, raw);
         }
         if (_minio is not null && _minio.IsAlias(scheme)) return Bucketed(text, StoreNames.Minio, rest);
+        if (_azure?.MatchAlias(text, scheme, rest) is { } alias) return alias;
         throw new InvalidMediaPathException(text,
-            $"unsupported scheme '{scheme}://'; use s3://, gs://, http(s)://, a MinIO alias{(_minio?.AliasDescription is { } a ? $" ({a})" : "")}, or a local path");
+            $"unsupported scheme '{scheme}://'; use s3://, gs://, http(s)://, a MinIO alias{(_minio?.AliasDescription is { } a ? $" ({a})" : "")}, " +
+            $"{(_azure?.AliasDescription is { } z ? $"an Azure alias ({z}), " : "")}or a local path");
     }
 
     static MediaRef Local(string text, string raw) => new(text, StoreNames.Local, "", Path.GetFullPath(raw));
@@ -89,6 +97,16 @@ public interface IMinioRouting
 {
     MediaRef? MatchEndpoint(string url);
     bool IsAlias(string scheme);
+    string? AliasDescription { get; }
+}
+
+/// <summary>What Azure configuration contributes to parsing: blob URLs (public endpoint or account URL) and the alias scheme.</summary>
+public interface IAzureRouting
+{
+    /// <summary>The blob an http(s) URL names, or null when the URL is not under an Azure account.</summary>
+    MediaRef? MatchUrl(string text, string url);
+    /// <summary>The blob an alias path names, or null when the scheme is not the Azure alias.</summary>
+    MediaRef? MatchAlias(string text, string scheme, string rest);
     string? AliasDescription { get; }
 }
 

@@ -34,8 +34,11 @@ public sealed class RetryPolicy
     ResiliencePipeline Pipeline => _pipeline ??= new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
     {
         MaxRetryAttempts = Math.Max(0, MaxAttempts - 1),
+        // "Changed" is not retried here: the read is pinned to a stat, so asking again gets the same answer (a 412
+        // six times over); the caller re-stats and starts over instead.
         ShouldHandle = args => ValueTask.FromResult(
-            args.Outcome.Exception is { } e && !args.Context.CancellationToken.IsCancellationRequested && Classify(e) is { IsTransient: true }),
+            args.Outcome.Exception is { } e && !args.Context.CancellationToken.IsCancellationRequested
+            && Classify(e) is { IsTransient: true, Kind: not StoreErrorKind.Changed }),
         // Polly's attempt number is 0-based; DelayFor counts the failed attempt from 1.
         DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
             DelayFor(args.AttemptNumber + 1, args.Outcome.Exception is { } e ? Classify(e)?.RetryAfter : null)),
@@ -68,10 +71,10 @@ public sealed class RetryPolicy
                 return await state.Action(n).ConfigureAwait(false);
             }, context, (Action: action, Attempts: attempts)).ConfigureAwait(false);
         }
-        catch (Exception e) when (attempts.Value > 1 && !ct.IsCancellationRequested && Classify(e) is { IsTransient: true } se)
+        catch (StoreException se) when (attempts.Value > 1 && !ct.IsCancellationRequested && se.IsTransient)
         {
             throw new StoreException(se.Kind, $"{se.Message} (gave up after {attempts.Value} attempts over {clock.Elapsed.TotalSeconds:F1} s)",
-                e, se.RetryAfter, se.StatusCode);
+                se, se.RetryAfter, se.StatusCode);
         }
         finally
         {
@@ -86,6 +89,7 @@ public sealed class RetryPolicy
     public static StoreException? Classify(Exception e) => e switch
     {
         StoreException se => se,
+        IOException io when IsDiskFull(io) => null, // a full disk is not the network: retrying only fills it again
         HttpRequestException he when he.StatusCode is { } sc => StoreException.FromStatus((int)sc, "request", he.Message),
         HttpRequestException or IOException or System.Net.Sockets.SocketException
             => new StoreException(StoreErrorKind.Transient, $"connection failed: {e.Message}", e),
@@ -93,6 +97,9 @@ public sealed class RetryPolicy
             => new StoreException(StoreErrorKind.Transient, "the request timed out", e),
         _ => null,
     };
+
+    /// <summary>ENOSPC (28) on Unix; ERROR_DISK_FULL (112) and ERROR_HANDLE_DISK_FULL (39) on Windows.</summary>
+    static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 112 or 39;
 
     public static TimeSpan? ParseRetryAfter(System.Net.Http.Headers.RetryConditionHeaderValue? h)
     {

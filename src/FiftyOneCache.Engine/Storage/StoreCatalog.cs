@@ -14,8 +14,12 @@ public static partial class StoreCatalog
         if (minio.IsConfigured) registry.MinioRouting = new MinioRouting(minio);
         registry.Register(StoreNames.Minio, () => new MinioStore(minio, registry.Transport));
         RegisterMoreStores(registry);
+        RegisterAzureStore(registry);
     }
 
     /// <summary>Stores added by other files (GCS).</summary>
     static partial void RegisterMoreStores(StoreRegistry registry);
+
+    /// <summary>Azure Blob Storage (Azure/AzureRegistration.cs).</summary>
+    static partial void RegisterAzureStore(StoreRegistry registry);
 }

@@ -23,10 +23,12 @@ public static class StoreLayout
     public const string MediaDir = "media";
 
     /// <summary>Top-level store directories of the layout before version 2, which had no <c>media/</c> level.</summary>
-    public static readonly IReadOnlyList<string> PreMediaStoreDirs = new[] { StoreNames.S3, StoreNames.Gcs, StoreNames.Minio, "http", "https" };
+    public static readonly IReadOnlyList<string> PreMediaStoreDirs = new[] { StoreNames.S3, StoreNames.Gcs, StoreNames.Minio, StoreNames.Azure, "http", "https" };
 
     public static StorePlacement Of(MediaRef m)
     {
+        // Azure: media/azure/<account>/<container>/<key>; a container name is unique only within its account.
+        if (m.Store == StoreNames.Azure) return new StorePlacement(new[] { m.Store, m.Account ?? "", m.Bucket }, m.Key, null, false);
         if (m.Store != StoreNames.Http) return new StorePlacement(new[] { m.Store, m.Bucket }, m.Key, null, false);
         // MediaRef.Bucket of a URL is "scheme/host[_port]": the scheme keeps http and https copies apart.
         var slash = m.Bucket.IndexOf('/');
@@ -44,6 +46,8 @@ public static class StoreLayout
     public static string? SourceOf(IReadOnlyList<string> segments)
     {
         if (segments.Count < 3) return null;
+        if (segments[0] == StoreNames.Azure)
+            return segments.Count < 4 ? null : $"https://{segments[1]}.blob.core.windows.net/{segments[2]}/{string.Join('/', segments.Skip(3))}"; // the default account URL
         var key = string.Join('/', segments.Skip(2));
         return segments[0] switch
         {

@@ -25,7 +25,8 @@ public sealed class StoreRegistry : IDisposable
     public IEngineLog Log { get; }
     public HttpTransport Transport { get; }
     public IMinioRouting? MinioRouting { get; set; }
-    public MediaPathParser Parser => new(MinioRouting);
+    public IAzureRouting? AzureRouting { get; set; }
+    public MediaPathParser Parser => new(MinioRouting, AzureRouting);
 
     public void Register(string name, Func<IObjectStore> factory) =>
         _stores[name] = new Lazy<IObjectStore>(() =>

@@ -4,6 +4,7 @@ using System.Net;
 using FiftyOneCache.Engine.Cache;
 using FiftyOneCache.Engine.Cvat;
 using FiftyOneCache.Engine.Diagnostics;
+using FiftyOneCache.Engine.Storage;
 
 namespace FiftyOneCache.Cmdlets;
 
@@ -74,6 +75,11 @@ public sealed class NewCvatAnnotationCommand : MediaCacheCmdlet
     [Parameter]
     public SwitchParameter UseBucketManifest { get; set; }
 
+    /// <summary>FiftyOne's cloud_storage_id: the CVAT cloud storage to read the bucket through, instead of choosing one.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int CloudStorageId { get; set; }
+
     /// <summary>Only samples with any of these tags.</summary>
     [Parameter]
     public string[]? Tag { get; set; }
@@ -95,6 +101,9 @@ public sealed class NewCvatAnnotationCommand : MediaCacheCmdlet
     {
         if (CloudManifest is not null && UseBucketManifest)
             Terminate(new ArgumentException("Use either -CloudManifest <path> or -UseBucketManifest, not both"), "ConflictingManifestParameters", ErrorCategory.InvalidArgument);
+        if (CloudStorageId > 0 && CloudManifest is null && !UseBucketManifest)
+            Terminate(new ArgumentException("-CloudStorageId names the CVAT storage that reads a cloud manifest's media: add -CloudManifest <path> or -UseBucketManifest"),
+                "CloudStorageIdWithoutManifest", ErrorCategory.InvalidArgument);
         var url = CvatUrl ?? Environment.GetEnvironmentVariable("FIFTYONE_CVAT_URL");
         if (string.IsNullOrEmpty(url))
             Terminate(new ArgumentException("No CVAT URL: pass -CvatUrl or set FIFTYONE_CVAT_URL"), "CvatUrlMissing", ErrorCategory.InvalidArgument);
@@ -105,15 +114,19 @@ public sealed class NewCvatAnnotationCommand : MediaCacheCmdlet
         var password = Credential is not null ? Credential.GetNetworkCredential().Password : Environment.GetEnvironmentVariable("FIFTYONE_CVAT_PASSWORD");
         WriteVerbose($"CVAT credentials from {(Credential is not null ? "-Credential" : "FIFTYONE_CVAT_USERNAME/PASSWORD")}{(user is null ? " (none found)" : $", user '{user}'")}");
 
+        MediaCache? cache = null;
         var request = new AnnotationRequest
         {
+            // The endpoint each store really uses (MinIO: ini profile or MINIO_* variables; S3: boto3's rules), so
+            // that the CVAT storage chosen reads from where this module reads.
+            StoreEndpoint = store => StoreEndpoints.For(cache!.Config, store),
             AnnotationKey = AnnotationKey, LabelField = LabelField, LabelType = LabelType, Classes = Classes,
             TaskSize = TaskSize > 0 ? TaskSize : null, SegmentSize = SegmentSize >= 0 ? SegmentSize : null, ImageQuality = ImageQuality,
             ProjectName = ProjectName, TaskName = TaskName, CloudManifest = CloudManifest, UseBucketManifest = UseBucketManifest,
-            MinioEndpoint = Environment.GetEnvironmentVariable("MINIO_ENDPOINT_URL"),
+            CloudStorageId = CloudStorageId > 0 ? CloudStorageId : null,
         };
         var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter { IsPresent: true };
-        var cache = OpenCache();
+        cache = OpenCache();
         try
         {
             var store = MongoAnnotationDatasetStore.Connect(dbUri!, Tag);

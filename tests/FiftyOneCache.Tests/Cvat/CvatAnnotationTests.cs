@@ -4,6 +4,7 @@ using FiftyOneCache.Engine.Configuration;
 using FiftyOneCache.Engine.Cvat;
 using FiftyOneCache.Engine.Diagnostics;
 using FiftyOneCache.Engine.Storage;
+using AzureStorage = FiftyOneCache.Engine.Storage.Azure;
 using FiftyOneCache.Tests.Infrastructure;
 using MongoDB.Bson;
 using Xunit;
@@ -19,6 +20,7 @@ public sealed class CvatAnnotationTests : IAsyncLifetime, IDisposable
     readonly TempDir _dir = new("foc-cvat");
     readonly MemoryStore _s3 = new("s3");
     readonly MemoryStore _minio = new("minio");
+    readonly MemoryStore _azure = new("azure");
     readonly MemoryDatasetStore _datasets = new();
     readonly MediaCache _cache;
     readonly Xunit.Abstractions.ITestOutputHelper _out;
@@ -32,6 +34,13 @@ public sealed class CvatAnnotationTests : IAsyncLifetime, IDisposable
         stores.Register("s3", () => _s3);
         stores.Register("minio", () => _minio);
         stores.MinioRouting = new TestMinioRouting();
+        stores.Register("azure", () => _azure);
+        var azure = new Dictionary<string, string>
+        {
+            ["AZURE_STORAGE_ACCOUNT"] = "devstoreaccount1", ["AZURE_STORAGE_KEY"] = AzureStorage.AzureConnectionString.DevKey,
+            ["AZURE_STORAGE_ACCOUNT_URL"] = "http://127.0.0.1:10000/devstoreaccount1", ["AZURE_ALIAS"] = "az",
+        };
+        stores.AzureRouting = new AzureStorage.AzureRouting(AzureStorage.AzureSettings.Resolve(config, n => azure.GetValueOrDefault(n)));
         _cache = MediaCache.Open(config, NullLog.Instance, stores);
     }
 
@@ -295,6 +304,28 @@ public sealed class CvatAnnotationTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Azure_samples_use_the_AZURE_CONTAINER_storage_of_their_container()
+    {
+        var keys = Keys(1, 2);
+        foreach (var k in keys) _azure.Put("media", k, new byte[10]);
+        _azure.Put("media", "manifest.jsonl", Manifests.Images(keys));
+        // Alias and account-URL spellings of blobs in one container, as FiftyOne datasets hold them.
+        _datasets.Add("az", [$"az://media/{keys[0]}", $"http://127.0.0.1:10000/devstoreaccount1/media/{keys[1]}"]);
+        await _fake.AttachStorageAsync("media", Manifests.Images(keys)); // an AWS bucket of the same name is not it
+        var mine = await _fake.AttachStorageAsync("media", Manifests.Images(keys), provider: "AZURE_CONTAINER");
+        using var cvat = Client();
+
+        var outcome = await Run(new AnnotationRequest { AnnotationKey = "z1", LabelField = "gt", Classes = ["a"], UseBucketManifest = true }, cvat, "az");
+
+        Assert.True(outcome.Succeeded);
+        var task = (await _fake.StateAsync())["tasks"]![0]!;
+        Assert.Equal(mine, task["dataRequest"]!["cloud_storage_id"]!.GetValue<int>());
+        Assert.Equal(["manifest.jsonl", .. keys], task["dataRequest"]!["server_files"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.Contains(CvatFake.Summary(await _fake.LogAsync()),
+            l => l.StartsWith("GET /api/cloudstorages?resource=media&provider_type=AZURE_CONTAINER", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task MinIO_samples_use_the_storage_attached_with_the_same_endpoint()
     {
         var keys = Keys(1);
@@ -307,7 +338,7 @@ public sealed class CvatAnnotationTests : IAsyncLifetime, IDisposable
         using var cvat = Client();
         var r = new AnnotationRequest
         {
-            AnnotationKey = "m1", LabelField = "gt", Classes = ["a"], UseBucketManifest = true, MinioEndpoint = "http://minio.example:9000",
+            AnnotationKey = "m1", LabelField = "gt", Classes = ["a"], UseBucketManifest = true, StoreEndpoint = s => s == "minio" ? "http://minio.example:9000" : null,
         };
 
         await Run(r, cvat, "m");
@@ -338,6 +369,119 @@ public sealed class CvatAnnotationTests : IAsyncLifetime, IDisposable
         Assert.Equal(2, log.Count(l => l.StartsWith("GET /api/cloudstorages?", StringComparison.Ordinal))); // 503, then 200
         Assert.Single(log, l => l.StartsWith("POST /api/tasks", StringComparison.Ordinal)); // never repeated
         Assert.Empty(_datasets.Runs); // nothing was created, so nothing to record
+    }
+
+    /// <summary>Attaches a storage with several manifests, an endpoint and a status, as CVAT admins leave them.</summary>
+    async Task<int> Storage(string bucket, string name, string[] manifests, string manifestContent, string? endpoint = null,
+                            string status = "AVAILABLE", string provider = "AWS_S3_BUCKET")
+    {
+        var contents = new JsonObject();
+        foreach (var m in manifests) contents[m] = manifestContent;
+        var r = await _fake.Control("/__control/cloudstorages", new JsonObject
+        {
+            ["provider_type"] = provider, ["resource"] = bucket, ["display_name"] = name,
+            ["manifests"] = new JsonArray(manifests.Select(m => (JsonNode)JsonValue.Create(m)!).ToArray()), ["manifest_contents"] = contents,
+            ["specific_attributes"] = endpoint is null ? "" : $"endpoint_url={Uri.EscapeDataString(endpoint)}", ["status"] = status,
+        });
+        return r!["id"]!.GetValue<int>();
+    }
+
+    (AnnotationRequest Request, string Manifest) SeedSeveralStorages(string bucket)
+    {
+        var keys = Keys(1, 2);
+        SeedBucket(bucket, keys);
+        var manifest = Manifests.Images(keys.Select(k => k["images/".Length..]));
+        _s3.Put(bucket, "images/manifest.jsonl", manifest);
+        var r = new AnnotationRequest
+        {
+            AnnotationKey = "round1", LabelField = "gt", Classes = ["car"], CloudManifest = $"s3://{bucket}/images/manifest.jsonl",
+            StoreEndpoint = s => s == "s3" ? "http://s3.lab.example:9000" : null,
+        };
+        return (r, manifest);
+    }
+
+    [Fact]
+    public async Task Of_several_storages_for_the_bucket_the_one_with_the_manifest_at_this_modules_endpoint_is_chosen()
+    {
+        var (r, manifest) = SeedSeveralStorages("multi-bkt");
+        // An old AWS storage (no endpoint_url) with another manifest comes first, as in the report; then one for
+        // another endpoint that has the manifest; then the one for the module's endpoint.
+        await Storage("multi-bkt", "old aws", ["old/manifest.jsonl"], manifest);
+        await Storage("multi-bkt", "other lab", ["images/manifest.jsonl"], manifest, "http://other.example:9000");
+        var mine = await Storage("multi-bkt", "this lab", ["old/manifest.jsonl", "images/manifest.jsonl"], manifest, "http://s3.lab.example:9000");
+        using var cvat = Client();
+
+        await Run(r, cvat);
+
+        var task = (await _fake.StateAsync())["tasks"]![0]!;
+        Assert.Equal(mine, task["dataRequest"]!["cloud_storage_id"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task When_no_storage_fits_the_error_names_every_candidate_and_why()
+    {
+        var (r, manifest) = SeedSeveralStorages("nofit-bkt");
+        var a = await Storage("nofit-bkt", "old aws", ["old/manifest.jsonl"], manifest);
+        var b = await Storage("nofit-bkt", "other lab", ["images/manifest.jsonl"], manifest, "http://other.example:9000");
+        var c = await Storage("nofit-bkt", "this lab", ["images/manifest.jsonl"], manifest, "http://s3.lab.example:9000", status: "FORBIDDEN");
+        using var cvat = Client();
+
+        var e = await Assert.ThrowsAsync<AnnotationValidationException>(() => Run(r, cvat));
+
+        _out.WriteLine(e.Message);
+        Assert.Contains($"#{a} 'old aws' (endpoint AWS, manifests: old/manifest.jsonl): manifest 'images/manifest.jsonl' not attached", e.Message);
+        Assert.Contains($"#{b} 'other lab' (endpoint http://other.example:9000, manifests: images/manifest.jsonl): endpoint is not at http://s3.lab.example:9000", e.Message);
+        Assert.Contains($"#{c} 'this lab' (endpoint http://s3.lab.example:9000, manifests: images/manifest.jsonl): status FORBIDDEN", e.Message);
+        Assert.Equal(ErrorKind.PermissionDenied, e.Kind);
+        Assert.DoesNotContain(CvatFake.Summary(await _fake.LogAsync()), l => l.StartsWith("POST /api/tasks", StringComparison.Ordinal) || l.StartsWith("POST /api/projects", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CloudStorageId_uses_the_named_storage_even_when_another_would_be_chosen()
+    {
+        var (r, manifest) = SeedSeveralStorages("byid-bkt");
+        await Storage("byid-bkt", "this lab", ["images/manifest.jsonl"], manifest, "http://s3.lab.example:9000");
+        var named = await Storage("byid-bkt", "named", ["images/manifest.jsonl"], manifest, "http://s3.lab.example:9000");
+        using var cvat = Client();
+
+        await Run(new AnnotationRequest
+        {
+            AnnotationKey = r.AnnotationKey, LabelField = r.LabelField, Classes = r.Classes, CloudManifest = r.CloudManifest,
+            StoreEndpoint = r.StoreEndpoint, CloudStorageId = named,
+        }, cvat);
+
+        var state = await _fake.StateAsync();
+        Assert.Equal(named, state["tasks"]![0]!["dataRequest"]!["cloud_storage_id"]!.GetValue<int>());
+        Assert.Contains(CvatFake.Summary(await _fake.LogAsync()), l => l.StartsWith($"GET /api/cloudstorages/{named} 200", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("missing", "has no cloud storage #")]
+    [InlineData("other-bucket", "is for AWS_S3_BUCKET bucket 'elsewhere-bkt', but the samples and manifest are in AWS_S3_BUCKET bucket 'check-bkt'")]
+    [InlineData("other-provider", "is for GOOGLE_CLOUD_STORAGE bucket 'check-bkt', but the samples and manifest are in AWS_S3_BUCKET bucket 'check-bkt'")]
+    [InlineData("no-manifest", "does not have manifest 'images/manifest.jsonl' attached")]
+    [InlineData("unavailable", "has status NOT_FOUND")]
+    public async Task CloudStorageId_is_checked_before_anything_is_created(string problem, string expected)
+    {
+        var (r, manifest) = SeedSeveralStorages("check-bkt");
+        var id = problem switch
+        {
+            "missing" => 4242,
+            "other-bucket" => await Storage("elsewhere-bkt", "elsewhere", ["images/manifest.jsonl"], manifest),
+            "other-provider" => await Storage("check-bkt", "gcs twin", ["images/manifest.jsonl"], manifest, provider: "GOOGLE_CLOUD_STORAGE"),
+            "no-manifest" => await Storage("check-bkt", "bare", ["other.jsonl"], manifest),
+            _ => await Storage("check-bkt", "gone", ["images/manifest.jsonl"], manifest, status: "NOT_FOUND"),
+        };
+        using var cvat = Client();
+
+        var e = await Assert.ThrowsAsync<AnnotationValidationException>(() => Run(new AnnotationRequest
+        {
+            AnnotationKey = r.AnnotationKey, LabelField = r.LabelField, Classes = r.Classes, CloudManifest = r.CloudManifest, CloudStorageId = id,
+        }, cvat));
+
+        Assert.Contains($"-CloudStorageId {id}: ", e.Message);
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain(CvatFake.Summary(await _fake.LogAsync()), l => l.StartsWith("POST /api/tasks", StringComparison.Ordinal) || l.StartsWith("POST /api/projects", StringComparison.Ordinal));
     }
 
     sealed class TestMinioRouting : FiftyOneCache.Engine.Paths.IMinioRouting

@@ -22,7 +22,7 @@ public sealed class S3Store : PresignedStore, IDisposable
     public override string Name => StoreNames.S3;
 
     public override string DescribeCredentials() =>
-        $"{_settings.CredentialSource}; region {_settings.Region}{(_settings.EndpointUrl is { } e ? $"; endpoint {e} (path-style)" : "")}";
+        $"{_settings.CredentialSource}; region {_settings.Region}; {_settings.DescribeEndpoint()}";
 
     AmazonS3Client ClientFor(string region) => _clients.GetOrAdd(region, r =>
     {
@@ -31,11 +31,14 @@ public sealed class S3Store : PresignedStore, IDisposable
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
             MaxErrorRetry = 0, // one retry layer (RetryPolicy): SDK retries inside it multiplied the requests per object
+            // S3Settings already resolved the endpoint by boto3's rules; the SDK's own lookup (AWS_PROFILE's profile,
+            // its files fixed at process start) must not replace it behind our back.
+            IgnoreConfiguredEndpointUrls = true,
+            ForcePathStyle = _settings.ForcePathStyle,
         };
         if (_settings.EndpointUrl is { } endpoint)
         {
             cfg.ServiceURL = endpoint;
-            cfg.ForcePathStyle = true;
             cfg.AuthenticationRegion = r;
         }
         else cfg.RegionEndpoint = RegionEndpoint.GetBySystemName(r);
@@ -113,6 +116,9 @@ public sealed class S3Store : PresignedStore, IDisposable
             return new StoreException(StoreErrorKind.NotFound, $"{Describe(item)} was not found (HTTP 404)", status: 404);
         }
     }
+
+    /// <summary>The URL a download of <paramref name="item"/> would use (the credential table test compares it with boto3's).</summary>
+    internal Task<Uri> PresignedUrlAsync(MediaRef item, CancellationToken ct) => PresignGetAsync(item, ct);
 
     protected override async Task<Uri> PresignGetAsync(MediaRef item, CancellationToken ct)
     {

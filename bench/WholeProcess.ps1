@@ -1,0 +1,69 @@
+# Scenario 7: whole process, as a user runs it. Prewarm N x 100 KB from s3rver (a new pwsh with Import-Module and
+# the -Recurse listing included) beside aws s3 cp and rclone, and the same objects over HTTP beside parallel curl;
+# each under /usr/bin/time for wall seconds and CPU seconds (user + sys), every tool on the same server in the
+# same run. Called by build/Bench.ps1 with its servers; returns the measurements (medians are taken by the caller).
+param(
+    [Parameter(Mandatory)] $S3,              # the harness's s3 info (endpoint, accessKey, secretKey, region)
+    [Parameter(Mandatory)] [string] $HttpUrl, # base URL serving the same files under /w/
+    [Parameter(Mandatory)] [string] $DataDir, # local copy of the objects (w/)
+    [Parameter(Mandatory)] [string] $Work,
+    [Parameter(Mandatory)] [string] $ModuleDir,
+    [Parameter(Mandatory)] [hashtable] $Peer,
+    [int] $Runs = 3
+)
+$ErrorActionPreference = 'Stop'
+$time = $Peer.time
+if (-not $time) { throw '/usr/bin/time is needed for CPU seconds' }
+$launch = Get-PwshLaunch
+$names = @(Get-ChildItem (Join-Path $DataDir 'w') -File | Sort-Object Name | ForEach-Object Name)
+$count = $names.Count
+$dest = Join-Path $Work 'whole-dest'
+$timing = Join-Path $Work 'whole-time.txt'
+$urls = Join-Path $Work 'whole-urls.txt'
+[IO.File]::WriteAllLines($urls, [string[]]@($names | ForEach-Object { "$HttpUrl/w/$_" }))
+$curlConfig = Join-Path $Work 'whole-curl.cfg'
+[IO.File]::WriteAllLines($curlConfig, [string[]]@($names | ForEach-Object { "url = `"$HttpUrl/w/$_`""; "output = `"$dest/$_`"" }))
+
+# Runs one command under /usr/bin/time; returns wall, user+sys CPU seconds.
+function Measure-Whole([string] $File, [string[]] $Arguments, [hashtable] $Environment, [string] $Log) {
+    if (Test-Path $dest) { & rm -rf -- $dest }
+    New-Item -ItemType Directory -Force $dest | Out-Null
+    & sync
+    $saved = @{}
+    foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+    try { & $time -f '%e %U %S' -o $timing $File @Arguments *> $Log }
+    finally { foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) } }
+    if ($LASTEXITCODE -ne 0) { throw "$File failed ($LASTEXITCODE): $((Get-Content $Log -Tail 5) -join ' | ')" }
+    $files = @([IO.Directory]::EnumerateFiles($dest, '*', [IO.SearchOption]::AllDirectories) | Where-Object { $_ -notmatch '[\\/]\.fiftyonecache[\\/]' }).Count
+    if ($files -ne $count) { throw "$File left $files of $count files" }
+    $f = (Get-Content $timing | Where-Object { $_ -match '^\d' } | Select-Object -Last 1) -split ' '
+    return [pscustomobject]@{ Wall = [double]$f[0]; Cpu = [double]$f[1] + [double]$f[2] }
+}
+
+$aws = @{ AWS_ACCESS_KEY_ID = $S3.accessKey; AWS_SECRET_ACCESS_KEY = $S3.secretKey; AWS_REGION = $S3.region; AWS_DEFAULT_REGION = $S3.region
+          AWS_ENDPOINT_URL = $S3.endpoint; AWS_CONFIG_FILE = (Join-Path $Work 'aws-none'); AWS_SHARED_CREDENTIALS_FILE = (Join-Path $Work 'aws-none')
+          AWS_PROFILE = $null; AWS_DEFAULT_PROFILE = $null; AWS_CA_BUNDLE = $null }
+$foc = $aws + @{ FIFTYONE_MEDIA_CACHE_DIR = $dest; FIFTYONE_MEDIA_CACHE_CONFIG_PATH = (Join-Path $Work 'no-config.json'); FIFTYONE_MEDIA_CACHE_SIZE_BYTES = $null; FIFTYONE_MEDIA_CACHE_NUM_WORKERS = $null }
+$psd1 = Join-Path $ModuleDir 'FiftyOneCache.psd1'
+$focArgs = @($launch.Prefix) + @('-NoProfile', '-NonInteractive', '-Command',
+    "Import-Module '$psd1'; `$s = Invoke-MediaDownload s3://bench/w/ -Recurse -Summary; if (`$s.Downloaded -ne $count) { exit 1 }")
+$focHttpArgs = @($launch.Prefix) + @('-NoProfile', '-NonInteractive', '-Command',
+    "Import-Module '$psd1'; `$s = Get-Content '$urls' | Invoke-MediaDownload -Summary; if (`$s.Downloaded -ne $count) { exit 1 }")
+$rc = @{ RCLONE_CONFIG = (Join-Path $Work 'rclone-none.conf'); RCLONE_CONFIG_WS3_TYPE = 's3'; RCLONE_CONFIG_WS3_PROVIDER = 'Other'
+         RCLONE_CONFIG_WS3_ENDPOINT = $S3.endpoint; RCLONE_CONFIG_WS3_ACCESS_KEY_ID = $S3.accessKey; RCLONE_CONFIG_WS3_SECRET_ACCESS_KEY = $S3.secretKey
+         RCLONE_CONFIG_WS3_REGION = $S3.region; RCLONE_CONFIG_WS3_FORCE_PATH_STYLE = 'true'; AWS_CA_BUNDLE = $null }
+
+$r = [ordered]@{ objects = $count; foc_s3 = @(); aws = @(); rclone = @(); foc_http = @(); curl = @() }
+foreach ($run in 1..$Runs) {
+    $r.foc_s3 += Measure-Whole $launch.File $focArgs $foc (Join-Path $Work "whole-foc-$run.log")
+    if ($Peer.aws) { $r.aws += Measure-Whole $Peer.aws @('s3', 'cp', 's3://bench/w/', $dest, '--recursive', '--endpoint-url', $S3.endpoint, '--only-show-errors') $aws (Join-Path $Work "whole-aws-$run.log") }
+    if ($Peer.rclone) { $r.rclone += Measure-Whole $Peer.rclone @('copy', 'ws3:bench/w', $dest, '--transfers', '16', '--s3-no-check-bucket', '-q') $rc (Join-Path $Work "whole-rclone-$run.log") }
+    $r.foc_http += Measure-Whole $launch.File $focHttpArgs $foc (Join-Path $Work "whole-foc-http-$run.log")
+    if ($Peer.curl) { $r.curl += Measure-Whole $Peer.curl @('-sSf', '--parallel', '--parallel-max', '16', '-K', $curlConfig) @{} (Join-Path $Work "whole-curl-$run.log") }
+    Write-Host ("  run {0}: FiftyOneCache s3 {1:0.0} s ({2:0.0} s CPU), aws {3}, rclone {4}; http FiftyOneCache {5:0.0} s, curl {6}" -f $run,
+        $r.foc_s3[-1].Wall, $r.foc_s3[-1].Cpu,
+        $(if ($r.aws) { '{0:0.0} s ({1:0.0} s CPU)' -f $r.aws[-1].Wall, $r.aws[-1].Cpu } else { 'n/a' }),
+        $(if ($r.rclone) { '{0:0.0} s ({1:0.0} s CPU)' -f $r.rclone[-1].Wall, $r.rclone[-1].Cpu } else { 'n/a' }),
+        $r.foc_http[-1].Wall, $(if ($r.curl) { '{0:0.0} s' -f $r.curl[-1].Wall } else { 'n/a' }))
+}
+return $r
