@@ -26,7 +26,7 @@ BeforeAll {
         $env:AZURE_STORAGE_ACCOUNT = 'devstoreaccount1'; $env:AZURE_STORAGE_KEY = $Key; $env:AZURE_STORAGE_ACCOUNT_URL = $Url
         if ($Alias) { $env:AZURE_ALIAS = $Alias }
     }
-    function Cached([string] $Rel) { Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "azure/devstoreaccount1/$c/$Rel" }
+    function Cached([string] $Rel) { Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "media/azure/devstoreaccount1/$c/$Rel" }
     # FiftyOne's ini file: [DEFAULT] values reach every profile, %(name)s refers to them, %% is a literal '%'.
     function New-AzureIni([string] $Dir, [string] $Sas) {
         $ini = Join-Path $Dir 'azure.ini'
@@ -71,7 +71,7 @@ Describe 'Azure Blob Storage store' {
         { Invoke-WebRequest (Get-AzuriteBlobUrl $c 'a.jpg') -ErrorAction Stop } | Should -Throw
     }
 
-    It 'connection string: downloads account-URL paths into azure/account/container/key, names the source, never the key' {
+    It 'connection string: downloads account-URL paths into media/azure/account/container/key, names the source, never the key' {
         $env:AZURE_STORAGE_CONNECTION_STRING = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$devKey;BlobEndpoint=$($az.url);"
         $out = Invoke-MediaDownload (Get-AzuriteBlobUrl $c 'a.jpg'), (Get-AzuriteBlobUrl $c $oddName) -Verbose 4>&1
         $verbose = ($out | Where-Object { $_ -is [Management.Automation.VerboseRecord] }) -join "`n"

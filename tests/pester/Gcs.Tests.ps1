@@ -30,7 +30,7 @@ Describe 'GCS store' {
     It 'downloads gs:// objects into gs/bucket/key, names with spaces included' {
         $r = Invoke-MediaDownload "gs://gbucket/$run/a.jpg", "gs://gbucket/$run/b c.jpg"
         $r | ForEach-Object { $_.Status | Should -Be 'Downloaded' }
-        (Get-MediaLocalPath "gs://gbucket/$run/a.jpg") | Should -Be (Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "gs/gbucket/$run/a.jpg")
+        (Get-MediaLocalPath "gs://gbucket/$run/a.jpg") | Should -Be (Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "media/gs/gbucket/$run/a.jpg")
         [IO.File]::ReadAllBytes((Get-MediaLocalPath "gs://gbucket/$run/a.jpg")) | Should -Be $small
     }
 
@@ -48,8 +48,8 @@ Describe 'GCS store' {
         Set-Faults @{ match = "$run/corrupt.bin"; kind = 'corrupt'; times = 50 }
         $null = Invoke-MediaDownload "gs://gbucket/$run/corrupt.bin" -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'ChecksumMismatch,*'
-        Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "gs/gbucket/$run/corrupt.bin" | Should -Not -Exist
-        Get-ChildItem (Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "gs/gbucket/$run") -Force -Filter '.foc-*' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "media/gs/gbucket/$run/corrupt.bin" | Should -Not -Exist
+        Get-ChildItem (Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "media/gs/gbucket/$run") -Force -Filter '.foc-*' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         (Test-MediaCache).Healthy | Should -BeTrue
     }
 
@@ -106,8 +106,8 @@ Describe 'GCS store' {
         $url = New-HttpTestFile "gcsmix/$run/x.bin" 100
         $local = Join-Path $dir 'l.txt'; Set-Content $local 'l'
         $out = "gs://gbucket/$run/a.jpg", $url, $local | Get-MediaLocalPath
-        $out[0] | Should -BeLike '*/gs/gbucket/*'
-        $out[1] | Should -BeLike '*/http/*'
+        $out[0] | Should -BeLike '*/media/gs/gbucket/*'
+        $out[1] | Should -BeLike '*/media/http/*'
         $out[2] | Should -Be $local
     }
 }

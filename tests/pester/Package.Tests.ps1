@@ -125,6 +125,6 @@ $engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName
         $loaded = $out | Where-Object { $_ -like 'LOADED *' }
         $loaded | Should -Match 'AWSSDK.Core=3\.3\.0\.0'
         $out | Should -Contain 'ENGINE CONTEXT FiftyOneCache'
-        ($out | Where-Object { $_ -like '*/s3/bucket/key.jpg' }) | Should -Not -BeNullOrEmpty
+        ($out | Where-Object { $_ -like '*/media/s3/bucket/key.jpg' }) | Should -Not -BeNullOrEmpty
     }
 }

@@ -39,7 +39,7 @@ Describe 'S3 store' {
     It 'downloads s3:// objects into s3/bucket/key with their exact bytes' {
         $r = Invoke-MediaDownload "s3://media/$run/img/a.jpg"
         $r.Status | Should -Be 'Downloaded'
-        $r.LocalPath | Should -Be (Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "s3/media/$run/img/a.jpg")
+        $r.LocalPath | Should -Be (Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "media/s3/media/$run/img/a.jpg")
         [IO.File]::ReadAllBytes($r.LocalPath) | Should -Be $small
         (Invoke-MediaDownload "s3://media/$run/img/a.jpg").Status | Should -Be 'Cached'
     }
@@ -122,7 +122,7 @@ Describe 'S3 store' {
         $objs = [pscustomobject]@{ BucketName = 'media'; Key = "$run/img/a.jpg" }, [pscustomobject]@{ BucketName = 'media'; Key = "$run/img/b.jpg" }
         $paths = $objs | Get-MediaLocalPath
         $paths | Should -HaveCount 2
-        $paths[1] | Should -BeLike "*s3/media/$run/img/b.jpg"
+        $paths[1] | Should -BeLike "*/media/s3/media/$run/img/b.jpg"
     }
 }
 
@@ -134,8 +134,8 @@ Describe 'MinIO store' {
         Set-MinioEnv
         $a = Invoke-MediaDownload "mymin://media/$run/img/a.jpg"
         $b = Invoke-MediaDownload "$($s3.endpoint)/media/$run/img/b.jpg"
-        $a.LocalPath | Should -Be (Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "minio/media/$run/img/a.jpg")
-        $b.LocalPath | Should -Be (Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "minio/media/$run/img/b.jpg")
+        $a.LocalPath | Should -Be (Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "media/minio/media/$run/img/a.jpg")
+        $b.LocalPath | Should -Be (Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "media/minio/media/$run/img/b.jpg")
         [IO.File]::ReadAllBytes($a.LocalPath) | Should -Be $small
     }
 
@@ -168,9 +168,9 @@ Describe 'Mixed stores in one pipeline' {
         $inputs = "s3://media/$run/img/a.jpg", "mymin://media/$run/img/b.jpg", $url, $local
         $out = $inputs | Get-MediaLocalPath
         $out | Should -HaveCount 4
-        $out[0] | Should -BeLike '*/s3/media/*'
-        $out[1] | Should -BeLike '*/minio/media/*'
-        $out[2] | Should -BeLike '*/http/127.0.0.1_*'
+        $out[0] | Should -BeLike '*/media/s3/media/*'
+        $out[1] | Should -BeLike '*/media/minio/media/*'
+        $out[2] | Should -BeLike '*/media/http/127.0.0.1_*'
         $out[3] | Should -Be $local
         $out | ForEach-Object { $_ | Should -Exist }
     }

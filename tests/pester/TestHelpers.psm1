@@ -31,22 +31,45 @@ function New-HttpTestFile {
 }
 
 # A FiftyOne dataset in the harness's MongoDB, in FiftyOne's schema, seeded with the driver the module ships.
+# The dataset document carries app_config.media_fields (-MediaFields) and, for a grouped dataset (-GroupSlices
+# @{ left = 'image'; right = 'image' }), group_field/group_media_types/default_group_slice as FiftyOne writes them.
+# A sample is a hashtable: filepath, tags, media (its _media_type), fields (more fields, e.g. thumbnail_path) and,
+# in a grouped dataset, group (the slice name) with groupId (samples sharing it form one group).
 function New-FiftyOneDataset {
-    param([string] $Uri, [string] $Name, [object[]] $Samples, [string] $MediaType = 'image')
+    param([string] $Uri, [string] $Name, [object[]] $Samples, [string] $MediaType = 'image',
+          [string[]] $MediaFields = @('filepath'), [hashtable] $GroupSlices, [string] $GroupField = 'group')
     $null = [Reflection.Assembly]::LoadFrom((Join-Path $env:FOC_MODULE_PATH 'deps/MongoDB.Driver.dll'))
     $db = [MongoDB.Driver.MongoClient]::new($Uri).GetDatabase('fiftyone')
     $dsId = [MongoDB.Bson.ObjectId]::GenerateNewId()
     $coll = "samples.$dsId"
+    $fields = [MongoDB.Bson.BsonArray]::new(); foreach ($f in $MediaFields) { $null = $fields.Add([MongoDB.Bson.BsonString]::new($f)) }
+    $app = [MongoDB.Bson.BsonDocument]::new()
+    $null = $app.Add('color_scheme', [MongoDB.Bson.BsonNull]::Value).Add('grid_media_field', $MediaFields[-1]).Add('media_fields', $fields).
+        Add('modal_media_field', 'filepath').Add('media_fallback', $false).Add('plugins', [MongoDB.Bson.BsonDocument]::new())
     $doc = [MongoDB.Bson.BsonDocument]::new()
-    $null = $doc.Add('_id', $dsId).Add('name', $Name).Add('slug', $Name).Add('version', '1.3.0').Add('media_type', $MediaType).
-        Add('sample_collection_name', $coll).Add('annotation_runs', [MongoDB.Bson.BsonDocument]::new()).Add('created_at', [DateTime]::UtcNow)
+    $null = $doc.Add('_id', $dsId).Add('name', $Name).Add('slug', $Name).Add('version', '1.3.0').Add('media_type', $(if ($GroupSlices) { 'group' } else { $MediaType })).
+        Add('sample_collection_name', $coll).Add('annotation_runs', [MongoDB.Bson.BsonDocument]::new()).Add('created_at', [DateTime]::UtcNow).Add('app_config', $app)
+    $gmt = [MongoDB.Bson.BsonDocument]::new()
+    if ($GroupSlices) {
+        foreach ($k in $GroupSlices.Keys | Sort-Object) { $null = $gmt.Add($k, [MongoDB.Bson.BsonString]::new($GroupSlices[$k])) }
+        $null = $doc.Add('group_field', $GroupField).Add('default_group_slice', ($GroupSlices.Keys | Sort-Object | Select-Object -First 1))
+    } else { $null = $doc.Add('group_field', [MongoDB.Bson.BsonNull]::Value).Add('default_group_slice', [MongoDB.Bson.BsonNull]::Value) }
+    $null = $doc.Add('group_media_types', $gmt)
     $db.GetCollection[MongoDB.Bson.BsonDocument]('datasets', $null).InsertOne($doc, $null, [Threading.CancellationToken]::None)
+    $groupIds = @{}
     $ids = foreach ($smp in $Samples) {
         $id = [MongoDB.Bson.ObjectId]::GenerateNewId()
         $d = [MongoDB.Bson.BsonDocument]::new()
         $tags = [MongoDB.Bson.BsonArray]::new(); foreach ($t in @($smp.tags)) { if ($t) { $null = $tags.Add([MongoDB.Bson.BsonString]::new($t)) } }
         $null = $d.Add('_id', $id).Add('filepath', $smp.filepath).Add('tags', $tags).Add('_media_type', $(if ($smp.media) { $smp.media } else { $MediaType })).
             Add('metadata', [MongoDB.Bson.BsonNull]::Value).Add('_dataset_id', $dsId).Add('created_at', [DateTime]::UtcNow)
+        if ($smp.fields) { foreach ($k in $smp.fields.Keys) { $null = $d.Add($k, [MongoDB.Bson.BsonValue]::Create($smp.fields[$k])) } }
+        if ($smp.group) {
+            if (-not $groupIds.ContainsKey("$($smp.groupId)")) { $groupIds["$($smp.groupId)"] = [MongoDB.Bson.ObjectId]::GenerateNewId() }
+            $g = [MongoDB.Bson.BsonDocument]::new()
+            $null = $g.Add('_id', $groupIds["$($smp.groupId)"]).Add('_cls', 'Group').Add('name', $smp.group)
+            $null = $d.Add($GroupField, $g)
+        }
         $db.GetCollection[MongoDB.Bson.BsonDocument]($coll, $null).InsertOne($d, $null, [Threading.CancellationToken]::None)
         $id
     }

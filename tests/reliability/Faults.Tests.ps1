@@ -58,7 +58,7 @@ Describe 'Faulty network' {
         $o.Error.FullyQualifiedErrorId | Should -BeLike "$Id,*"
         $o.Error.Exception.Message | Should -Match $Name
         $o.Seconds | Should -BeLessThan 60
-        Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "http" | Get-ChildItem -Recurse -File -Filter "$Name.bin" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR "media/http" | Get-ChildItem -Recurse -File -Filter "$Name.bin" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $o.Partial | Should -Be 0
     }
 

@@ -7,7 +7,7 @@ namespace FiftyOneCache.Engine.Cache;
 /// The crash-safe cache index: SQLite in WAL mode shared by every process using the cache. Totals are kept by
 /// triggers so that statistics never walk the table; pending rows reserve space for downloads in flight.
 /// </summary>
-public sealed class CacheIndex : IDisposable
+public sealed partial class CacheIndex : IDisposable
 {
     const int SchemaVersion = 1;
     readonly SqliteConnection _db;

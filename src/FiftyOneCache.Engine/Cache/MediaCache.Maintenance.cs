@@ -2,17 +2,15 @@ namespace FiftyOneCache.Engine.Cache;
 
 public sealed partial class MediaCache
 {
-    /// <summary>Walks the cache tree; relative paths of cached files (temp files and the metadata folder excluded).</summary>
+    /// <summary>Walks media/ (every cached file lives there); relative paths of cached files, temp files excluded.</summary>
     IEnumerable<(string Rel, FileInfo Info)> FilesOnDisk(Action<string>? onTemp = null)
     {
-        foreach (var dir in Directory.EnumerateDirectories(Config.CacheDir))
+        var media = new DirectoryInfo(Path.Combine(Config.CacheDir, Storage.StoreLayout.MediaDir));
+        if (!media.Exists) yield break;
+        foreach (var f in media.EnumerateFiles("*", SearchOption.AllDirectories))
         {
-            if (Path.GetFileName(dir) == Paths.CacheLayout.MetaDir) continue;
-            foreach (var f in new DirectoryInfo(dir).EnumerateFiles("*", SearchOption.AllDirectories))
-            {
-                if (Downloader.IsTempName(f.Name)) { onTemp?.Invoke(f.FullName); continue; }
-                yield return (Path.GetRelativePath(Config.CacheDir, f.FullName).Replace(Path.DirectorySeparatorChar, '/'), f);
-            }
+            if (Downloader.IsTempName(f.Name)) { onTemp?.Invoke(f.FullName); continue; }
+            yield return (Path.GetRelativePath(Config.CacheDir, f.FullName).Replace(Path.DirectorySeparatorChar, '/'), f);
         }
     }
 
@@ -39,10 +37,9 @@ public sealed partial class MediaCache
     public static string SourceFromRelative(string rel)
     {
         var parts = rel.Split('/');
-        if (parts.Length < 3) return rel;
-        string Unescape(string s) => s.Contains('%') ? Uri.UnescapeDataString(s) : s;
-        var key = string.Join('/', parts.Skip(2).Select(Unescape));
-        return parts[0] is "http" or "https" ? $"{parts[0]}://{parts[1].Replace('_', ':')}/{key}" : $"{parts[0]}://{parts[1]}/{key}";
+        if (parts.Length < 2 || parts[0] != Storage.StoreLayout.MediaDir) return rel;
+        static string Unescape(string s) => s.Contains('%') ? Uri.UnescapeDataString(s) : s;
+        return Storage.StoreLayout.SourceOf(parts.Skip(1).Select(Unescape).ToList()) ?? rel;
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace FiftyOneCache.Engine.Cache;
 
 /// <summary>
 /// The cache engine: one per cache directory and process. Usable without PowerShell.
-/// Layout under the cache directory: store/bucket/key files (see <see cref="CacheLayout"/>), and
+/// Layout under the cache directory: media/store/bucket/key files (see <see cref="CacheLayout"/>), and
 /// .fiftyonecache/ holding index.db (SQLite WAL), locks/ (download lock stripes), pins/ (pin stripes) and evict.lock.
 /// This class owns the cache as a whole (opening and recovery, statistics, clear, entries); one object is a
 /// <see cref="CacheItem"/>, a batch is <see cref="BatchPipeline"/>, eviction is <see cref="Evictor"/>.
@@ -28,6 +28,7 @@ public sealed partial class MediaCache : IDisposable
         Index = new CacheIndex(Path.Combine(meta, "index.db"));
         Downloader = new Downloader { Log = log };
         Evictor = new Evictor(config, Index, Locks, Pins, new NamedLock(Path.Combine(meta, "evict.lock")), FullPathOf) { Log = log };
+        LayoutMigration.Ensure(config.CacheDir, Index, log); // a cache written before FiftyOne's media/ layout moves in place, once
         if (Index.WasCreated && Directory.EnumerateFileSystemEntries(config.CacheDir).Any(p => Path.GetFileName(p) != CacheLayout.MetaDir))
         {
             log.Verbose($"Cache index not found in {config.CacheDir}: rebuilding it from the files");

@@ -3,21 +3,28 @@ using System.Text.Json.Nodes;
 
 namespace FiftyOneCache.Engine.Configuration;
 
-/// <summary>Writes FiftyOne's JSON config file in place, keeping every key this module does not manage.</summary>
+/// <summary>
+/// Writes FiftyOne's JSON config file in place, keeping every key this module does not manage exactly as it was
+/// written (a value such as NaN, which Python writes and reads, survives a rewrite). The output is plain JSON that
+/// Python's json.load reads.
+/// </summary>
 public static class ConfigFile
 {
     public static void Update(string path, IReadOnlyDictionary<string, object?> changes, IEnumerable<string>? remove = null)
     {
-        JsonObject root = new();
+        var root = new List<KeyValuePair<string, string>>(); // key -> JSON text, in file order
         if (File.Exists(path))
+            foreach (var e in ConfigLoader.ReadFile(path)) root.Add(new(e.Key, e.RawJson));
+        void Set(string key, string json)
         {
-            foreach (var (k, v) in ConfigLoader.ReadFile(path))
-                root[k] = JsonNode.Parse(v.GetRawText());
+            var i = root.FindIndex(p => p.Key == key);
+            if (i >= 0) root[i] = new(key, json);
+            else root.Add(new(key, json));
         }
         foreach (var (key, value) in changes)
         {
             var parsed = ConfigValues.Parse(key, value, $"parameter {key}");
-            root[key] = parsed switch
+            JsonNode? node = parsed switch
             {
                 null => null,
                 long l => JsonValue.Create(l),
@@ -26,13 +33,16 @@ public static class ConfigFile
                 string s => JsonValue.Create(s),
                 _ => JsonValue.Create(parsed.ToString()),
             };
+            Set(key, node?.ToJsonString() ?? "null");
         }
-        foreach (var key in remove ?? Array.Empty<string>()) root.Remove(key);
+        foreach (var key in remove ?? Array.Empty<string>()) root.RemoveAll(p => p.Key == key);
+        var text = root.Count == 0 ? "{}" :
+            "{\n" + string.Join(",\n", root.Select(p => $"  {JsonSerializer.Serialize(p.Key)}: {p.Value}")) + "\n}";
 
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
         var tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(tmp, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.WriteAllText(tmp, text + "\n");
         File.Move(tmp, path, overwrite: true);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace FiftyOneCache.Engine.Configuration;
@@ -25,11 +26,12 @@ public static class ConfigLoader
         var fileExists = File.Exists(path);
         if (fileExists)
         {
-            foreach (var (key, value) in ReadFile(path))
+            foreach (var entry in ReadFile(path))
             {
-                if (!ConfigKeys.IsKnown(key)) continue; // FiftyOne may add keys we do not manage; keep them untouched
-                values[key] = ConfigValues.Parse(key, value, $"config file {path}");
-                sources[key] = $"file:{path}";
+                if (!ConfigKeys.IsKnown(entry.Key)) continue; // FiftyOne may add keys we do not manage; keep them untouched
+                var source = $"config file {path}";
+                values[entry.Key] = ConfigValues.Parse(entry.Key, entry.Value(source), source);
+                sources[entry.Key] = $"file:{path}";
             }
         }
 
@@ -72,20 +74,42 @@ public static class ConfigLoader
         };
     }
 
-    /// <summary>Reads the JSON file as key/value pairs; malformed JSON is a terminating configuration error.</summary>
-    public static IEnumerable<KeyValuePair<string, JsonElement>> ReadFile(string path)
+    /// <summary>
+    /// Reads the JSON file as FiftyOne does (Python's json.load, see <see cref="PythonJson"/>): what Python rejects is a
+    /// terminating configuration error naming the file, line and column; a repeated key keeps its last value.
+    /// </summary>
+    public static IReadOnlyList<ConfigFileEntry> ReadFile(string path)
     {
         string text;
-        try { text = File.ReadAllText(path); }
+        try { text = new UTF8Encoding(false, true).GetString(File.ReadAllBytes(path)); } // a BOM stays, and Python refuses it
+        catch (DecoderFallbackException e)
+        { throw new ConfigException($"config file {path}", null, $"is not UTF-8 text: {e.Message}"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { throw new ConfigException($"config file {path}", null, $"cannot be read: {e.Message}"); }
-        if (string.IsNullOrWhiteSpace(text)) return Array.Empty<KeyValuePair<string, JsonElement>>();
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
-        catch (JsonException e)
-        { throw new ConfigException($"config file {path}", null, $"is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message.Split(" LineNumber")[0]}"); }
-        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        IReadOnlyList<PythonJson.Member>? members;
+        try { members = PythonJson.ParseTopLevelObject(text); }
+        catch (PythonJsonException e)
+        { throw new ConfigException($"config file {path}", null, $"is not valid JSON as FiftyOne reads it (Python's json module): {e.Message}"); }
+        if (members is null)
             throw new ConfigException($"config file {path}", null, "must hold a JSON object of settings");
-        return doc.RootElement.EnumerateObject().Select(p => new KeyValuePair<string, JsonElement>(p.Name, p.Value.Clone())).ToList();
+        return members.Select(m => new ConfigFileEntry(m.Key, m.RawValue, m.NonFinite)).ToList();
+    }
+}
+
+/// <summary>One key of the config file with its value exactly as written (kept verbatim when the file is rewritten).</summary>
+public sealed record ConfigFileEntry(string Key, string RawJson, bool NonFinite)
+{
+    /// <summary>The value as a JsonElement; NaN and Infinity, which Python reads as floats, have none.</summary>
+    public JsonElement Value(string source)
+    {
+        if (NonFinite)
+            throw new ConfigException(source, Key, $"{RawJson} is not a usable value: Python's json reads it as a float that is not finite, " +
+                                                   "and this setting needs a finite number, a string or a boolean");
+        try
+        {
+            using var doc = JsonDocument.Parse(RawJson);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException e) { throw new ConfigException(source, Key, $"the value cannot be read: {e.Message}"); }
     }
 }

@@ -78,13 +78,34 @@ public sealed class FiftyOneDatabase
         if (!doc.TryGetValue("sample_collection_name", out var coll) || !coll.IsString)
             throw new DatasetException($"Dataset '{name}' has no sample_collection_name; it was not written by FiftyOne", DatasetErrorKind.InvalidSchema);
         return new FiftyOneDataset(name, doc["_id"].AsObjectId, Database.GetCollection<BsonDocument>(coll.AsString),
-            doc.TryGetValue("media_type", out var mt) && mt.IsString ? mt.AsString : null);
+            doc.TryGetValue("media_type", out var mt) && mt.IsString ? mt.AsString : null)
+        {
+            MediaFields = MediaFieldsOf(doc),
+            GroupField = doc.TryGetValue("group_field", out var gf) && gf.IsString ? gf.AsString : null,
+            GroupMediaTypes = doc.TryGetValue("group_media_types", out var gm) && gm.IsBsonDocument
+                ? gm.AsBsonDocument.Elements.Where(e => e.Value.IsString).ToDictionary(e => e.Name, e => e.Value.AsString)
+                : new Dictionary<string, string>(),
+            DefaultGroupSlice = doc.TryGetValue("default_group_slice", out var ds) && ds.IsString ? ds.AsString : null,
+        };
+    }
+
+    /// <summary>
+    /// FiftyOne's DatasetAppConfig.media_fields (default ["filepath"]); filepath is always a media field, as FiftyOne
+    /// keeps it first.
+    /// </summary>
+    static IReadOnlyList<string> MediaFieldsOf(BsonDocument doc)
+    {
+        var fields = new List<string> { "filepath" };
+        if (doc.TryGetValue("app_config", out var ac) && ac.IsBsonDocument
+            && ac.AsBsonDocument.TryGetValue("media_fields", out var mf) && mf.IsBsonArray)
+            fields.AddRange(mf.AsBsonArray.Where(v => v.IsString).Select(v => v.AsString).Where(f => f.Length > 0 && !fields.Contains(f)));
+        return fields;
     }
 
     static string FirstLine(string s) => s.Split('\n')[0].Trim();
 }
 
-public enum DatasetErrorKind { Connection, Authentication, NotFound, InvalidSchema }
+public enum DatasetErrorKind { Connection, Authentication, NotFound, InvalidSchema, InvalidArgument }
 
 /// <summary>One failure of the dataset layer, with the database URI's password already masked.</summary>
 public sealed class DatasetException(string message, DatasetErrorKind kind) : Exception(message)

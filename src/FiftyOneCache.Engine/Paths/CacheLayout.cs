@@ -4,9 +4,11 @@ using System.Text;
 namespace FiftyOneCache.Engine.Paths;
 
 /// <summary>
-/// The on-disk contract: <c>s3://b/k</c> lands at <c>{cache_dir}/s3/b/k</c>, <c>gs://b/k</c> at <c>gs/b/k</c>,
-/// MinIO at <c>minio/b/k</c>, Azure blobs at <c>azure/account/container/key</c>, URLs at <c>http/host/path</c> or <c>https/host/path</c>. Every path segment is
-/// escaped so that no key can leave the cache directory or collide with another key.
+/// The on-disk contract, FiftyOne's: <c>s3://b/k</c> lands at <c>{cache_dir}/media/s3/b/k</c>, <c>gs://b/k</c> at
+/// <c>media/gs/b/k</c>, MinIO at <c>media/minio/b/k</c>, URLs at <c>media/http/host/path</c> or
+/// <c>media/https/host/path</c>; which leading segments a store uses is the store's business
+/// (<see cref="Storage.StoreLayout"/>). Every path segment is escaped so that no key can leave the cache directory
+/// or collide with another key.
 /// </summary>
 public static class CacheLayout
 {
@@ -25,29 +27,22 @@ public static class CacheLayout
     public static string RelativePath(MediaRef m)
     {
         if (m.IsLocal) throw new InvalidOperationException("local paths are not cached");
-        var segments = new List<string> { m.Store == StoreNames.Http ? m.Bucket.Split('/')[0] : m.Store };
-        if (m.Store == StoreNames.Azure) segments.Add(EscapeSegment(m.Account ?? "")); // azure/<account>/<container>/<key>
-        var bucket = m.Store == StoreNames.Http ? m.Bucket[(m.Bucket.IndexOf('/') + 1)..] : m.Bucket;
-        segments.Add(EscapeSegment(bucket));
-        var key = m.Key;
-        string? query = null;
-        if (m.Store == StoreNames.Http)
-        {
-            var q = key.IndexOf('?');
-            if (q >= 0) { query = key[q..]; key = key[..q]; }
-        }
-        var parts = key.Split('/');
+        var place = Storage.StoreLayout.Of(m);
+        var segments = new List<string> { Storage.StoreLayout.MediaDir };
+        segments.AddRange(place.Leading.Select(EscapeSegment));
+        var lead = segments.Count;
+        var parts = place.Key.Split('/');
         for (var i = 0; i < parts.Length; i++)
         {
             var last = i == parts.Length - 1;
             // Markers are added after escaping: a key cannot spell them, since its own '%' becomes %25.
-            var e = last && m.Store == StoreNames.Http && parts[i].Length == 0 ? "%index" : EscapeSegment(parts[i]); // a URL ending in '/' names a document
-            if (last && query is not null) e = WithSuffix(e, "%q" + ShortHash(query));
+            var e = last && place.EmptyLeafIsDocument && parts[i].Length == 0 ? "%index" : EscapeSegment(parts[i]);
+            if (last && place.Query is not null) e = WithSuffix(e, "%q" + ShortHash(place.Query));
             segments.Add(e);
         }
         var rel = string.Join('/', segments);
         if (Encoding.UTF8.GetByteCount(rel) > MaxRelativeBytes)
-            rel = $"{segments[0]}/{segments[1]}/%long/{ShortHash(m.Canonical)}/{segments[^1]}";
+            rel = $"{string.Join('/', segments.Take(lead))}/%long/{ShortHash(m.Canonical)}/{segments[^1]}";
         return rel;
     }
 

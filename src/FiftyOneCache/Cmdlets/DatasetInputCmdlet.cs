@@ -30,7 +30,31 @@ public abstract class DatasetInputCmdlet : MediaCacheCmdlet
     [Parameter(ParameterSetName = DatasetSet)]
     public string? DatabaseUri { get; set; }
 
+    /// <summary>Media fields to take (FiftyOne's media_fields); default: every field in the dataset's app_config.media_fields.</summary>
+    [Parameter(ParameterSetName = DatasetSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] MediaField { get; set; } = Array.Empty<string>();
+
+    /// <summary>Group slices to take in a grouped dataset (FiftyOne's group_slices); default: every slice.</summary>
+    [Parameter(ParameterSetName = DatasetSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] GroupSlice { get; set; } = Array.Empty<string>();
+
+    /// <summary>Also take the assets that .fo3d scenes reference (FiftyOne's include_assets, on by default); -IncludeAssets:$false for the scene files only.</summary>
+    [Parameter(ParameterSetName = DatasetSet)]
+    public SwitchParameter IncludeAssets { get; set; } = true;
+
     protected bool IsDatasetInput => ParameterSetName == DatasetSet;
+
+    /// <summary>Which media of each sample the command takes; Update-MediaMetadata takes the filepath only, as FiftyOne's compute_metadata.</summary>
+    protected virtual MediaSelection Selection => new(MediaField.Length > 0 ? MediaField : null, IncludeAssets);
+
+    /// <summary>True for commands that download: a .fo3d scene is fetched to read its assets. Others read cached scenes only.</summary>
+    protected virtual bool FetchesScenes => false;
+
+    /// <summary>The part of the dataset the parameters select.</summary>
+    protected SampleFilter SelectedSamples(bool onlyWithoutMetadata = false) =>
+        new(Tag, FilePathLike, onlyWithoutMetadata, GroupSlice.Length > 0 ? GroupSlice : null);
 
     protected FiftyOneDataset OpenDataset()
     {
@@ -55,9 +79,34 @@ public abstract class DatasetInputCmdlet : MediaCacheCmdlet
         return _dataset!;
     }
 
-    /// <summary>The selected samples, streamed in _id order in batches.</summary>
-    protected IEnumerable<SampleRef> DatasetSamples(bool onlyWithoutMetadata = false) =>
-        OpenDataset().Stream(new SampleFilter(Tag, FilePathLike, onlyWithoutMetadata), Cancel);
+    /// <summary>
+    /// The selected samples' media files, one SampleRef each (its FilePath is the file), streamed in _id order in
+    /// batches: each sample's media fields in order, a 3D scene followed by its assets.
+    /// </summary>
+    protected IEnumerable<SampleRef> DatasetSamples(bool onlyWithoutMetadata = false)
+    {
+        var ds = OpenDataset();
+        var filter = SelectedSamples(onlyWithoutMetadata);
+        var selection = Selection;
+        var scenes = selection.IncludeAssets ? new CachedSceneReader(OpenCache(), FetchesScenes, Cancel) : null;
+        var reader = new DatasetMediaReader(ds)
+        {
+            ReadScene = scenes is null ? null : scenes.Read,
+            PeekScene = scenes is null ? null : scenes.Peek,
+            DeferAssets = FetchesScenes, // downloaded by the command's own pipeline, then read
+            Warn = WriteWarning,
+        };
+        try
+        {
+            // Checked before the first sample, so that a misspelt field or slice is one terminating error.
+            reader.Check(filter, selection);
+        }
+        catch (DatasetException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "InvalidDatasetSelection", ErrorCategory.InvalidArgument, Dataset));
+        }
+        return reader.Stream(filter, selection, Cancel);
+    }
 }
 
 /// <summary>Completes dataset names from the FiftyOne database (a short timeout keeps the prompt responsive).</summary>

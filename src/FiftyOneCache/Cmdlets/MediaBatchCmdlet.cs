@@ -87,6 +87,8 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     /// <summary>A failed result for an input the command does not queue (e.g. a local file that does not exist), or null.</summary>
     protected virtual MediaItemResult? Refuse(string path, object target) => null;
 
+    protected override bool FetchesScenes => Options.Download; // a scene is read to find its assets
+
     /// <summary>Dataset input: skip samples whose metadata is already set (Update-MediaMetadata without -Overwrite).</summary>
     protected virtual bool OnlySamplesWithoutMetadata => false;
 

@@ -70,7 +70,7 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
     {
         try
         {
-            var cache = CacheSessions.Get(Config);
+            var cache = CacheSessions.Get(Config, Log);
             cache.Log = Log;
             _opened = cache;
             return cache;

@@ -29,8 +29,15 @@ public sealed class UpdateMediaMetadataCommand : MediaBatchCmdlet
     // -WhatIf: say what would happen and touch nothing (no download, no cache directory, no database write).
     bool _whatIf;
 
+    /// <summary>FiftyOne's metadata field describes the sample's filepath media, so only that file is read.</summary>
+    protected override MediaSelection Selection => MediaSelection.FilePathOnly;
+
     protected override void BeginProcessing()
     {
+        if (IsDatasetInput && (MyInvocation.BoundParameters.ContainsKey(nameof(MediaField)) || MyInvocation.BoundParameters.ContainsKey(nameof(IncludeAssets))))
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                "Update-MediaMetadata writes each sample's metadata field, which FiftyOne computes from the filepath media only; -MediaField and -IncludeAssets do not apply"),
+                "ParameterNotApplicable", ErrorCategory.InvalidArgument, Dataset));
         _whatIf = IsWhatIf();
         if (IsDatasetInput)
         {
@@ -90,7 +97,7 @@ public sealed class UpdateMediaMetadataCommand : MediaBatchCmdlet
         WriteObject(new MetadataSummary
         {
             Dataset = Dataset, Computed = _computed, Written = _writer?.Written ?? 0, Failed = _failed,
-            Skipped = Overwrite ? 0 : OpenDataset().Count(new SampleFilter(Tag, FilePathLike)) - _computed - _failed,
+            Skipped = Overwrite ? 0 : OpenDataset().Count(SelectedSamples()) - _computed - _failed,
         });
     }
 }

@@ -9,12 +9,19 @@ internal static class CacheSessions
 {
     static readonly ConcurrentDictionary<string, Lazy<MediaCache>> Caches = new();
 
-    public static MediaCache Get(CacheConfig config)
+    /// <param name="opening">Told what opening the cache did (an index rebuilt, a cache moved to FiftyOne's layout);
+    /// only while it opens, since the engine keeps its opening log for components that outlive the command.</param>
+    public static MediaCache Get(CacheConfig config, Engine.Diagnostics.IEngineLog? opening = null)
     {
         var key = string.Join("|", config.CacheDir, config.CacheSizeBytes, config.NumWorkers, config.AwsConfigFile, config.AwsProfile,
             config.GoogleApplicationCredentials, config.MinioConfigFile, config.MinioProfile, config.AzureCredentialsFile, config.AzureProfile,
             CredentialEnvironmentHash());
-        var lazy = Caches.GetOrAdd(key, _ => new Lazy<MediaCache>(() => MediaCache.Open(config)));
+        var lazy = Caches.GetOrAdd(key, _ => new Lazy<MediaCache>(() =>
+        {
+            var log = new OpeningLog(opening);
+            try { return MediaCache.Open(config, log); }
+            finally { log.Close(); }
+        }));
         try { return lazy.Value; }
         catch { Caches.TryRemove(key, out _); throw; }
     }
@@ -36,5 +43,15 @@ internal static class CacheSessions
         foreach (var c in Caches.Values)
             if (c.IsValueCreated) c.Value.Dispose();
         Caches.Clear();
+    }
+
+    /// <summary>Forwards messages while the cache opens, then drops them (as the engine's default NullLog does).</summary>
+    sealed class OpeningLog(Engine.Diagnostics.IEngineLog? target) : Engine.Diagnostics.IEngineLog
+    {
+        volatile Engine.Diagnostics.IEngineLog? _target = target;
+        public void Close() => _target = null;
+        public void Verbose(string message) => _target?.Verbose(message);
+        public void Debug(string message) => _target?.Debug(message);
+        public void Warning(string message) => _target?.Warning(message);
     }
 }

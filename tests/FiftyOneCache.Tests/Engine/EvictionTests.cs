@@ -71,7 +71,7 @@ public class EvictionTests
         h.Cache.Index.Reserve("http/x/gone.bin", "http://x/gone.bin", 999); // a crash before rename
         h.Reopen();
         Assert.Equal(IndexEntry.Complete, h.Cache.Index.Get(rel)!.State);
-        Assert.Null(h.Cache.Index.Get("http/x/gone.bin"));
+        Assert.Null(h.Cache.Index.Get("media/http/x/gone.bin"));
         Assert.True(h.Cache.Verify(false).Healthy);
     }
 

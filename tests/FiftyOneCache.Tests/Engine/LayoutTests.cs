@@ -11,20 +11,21 @@ public class LayoutTests
     static string Rel(string path) => CacheLayout.RelativePath(Parser.Parse(path));
 
     [Theory]
-    [InlineData("s3://bucket/a/b.jpg", "s3/bucket/a/b.jpg")]
-    [InlineData("gs://bucket/a/b.jpg", "gs/bucket/a/b.jpg")]
-    [InlineData("http://example.com/x/y.png", "http/example.com/x/y.png")]
-    [InlineData("https://example.com:8443/x/y.png", "https/example.com_8443/x/y.png")]
-    [InlineData("https://example.com/dir/", "https/example.com/dir/%index")]
-    [InlineData("s3://bucket/a//b", "s3/bucket/a/%_/b")]
-    [InlineData("s3://bucket/a%b", "s3/bucket/a%25b")]
-    [InlineData("s3://bucket/CON.txt", "s3/bucket/%43ON.txt")]
-    [InlineData("s3://bucket/a\\b", "s3/bucket/a%5Cb")]
-    [InlineData("https://example.com/dir/%25index", "https/example.com/dir/%25index")]
-    [InlineData("https://example.com/p.jpg?size=2", "https/example.com/p%qf8f42561a7015ab8.jpg")]
-    [InlineData("s3://bucket/x:y*?.jpg", "s3/bucket/x%3Ay%2A%3F.jpg")]
-    [InlineData("s3://bucket/dot.", "s3/bucket/dot%2E")]
-    [InlineData("s3://bucket/.fiftyonecache/index.db", "s3/bucket/%2Efiftyonecache/index.db")]
+    [InlineData("s3://voxel51-test/images/000001.jpg", "media/s3/voxel51-test/images/000001.jpg")] // FiftyOne's documented local_path
+    [InlineData("s3://bucket/a/b.jpg", "media/s3/bucket/a/b.jpg")]
+    [InlineData("gs://bucket/a/b.jpg", "media/gs/bucket/a/b.jpg")]
+    [InlineData("http://example.com/x/y.png", "media/http/example.com/x/y.png")]
+    [InlineData("https://example.com:8443/x/y.png", "media/https/example.com_8443/x/y.png")]
+    [InlineData("https://example.com/dir/", "media/https/example.com/dir/%index")]
+    [InlineData("s3://bucket/a//b", "media/s3/bucket/a/%_/b")]
+    [InlineData("s3://bucket/a%b", "media/s3/bucket/a%25b")]
+    [InlineData("s3://bucket/CON.txt", "media/s3/bucket/%43ON.txt")]
+    [InlineData("s3://bucket/a\\b", "media/s3/bucket/a%5Cb")]
+    [InlineData("https://example.com/dir/%25index", "media/https/example.com/dir/%25index")]
+    [InlineData("https://example.com/p.jpg?size=2", "media/https/example.com/p%qf8f42561a7015ab8.jpg")]
+    [InlineData("s3://bucket/x:y*?.jpg", "media/s3/bucket/x%3Ay%2A%3F.jpg")]
+    [InlineData("s3://bucket/dot.", "media/s3/bucket/dot%2E")]
+    [InlineData("s3://bucket/.fiftyonecache/index.db", "media/s3/bucket/%2Efiftyonecache/index.db")]
     public void MapsKeysToSafePaths(string input, string expected) => Assert.Equal(expected, Rel(input));
 
     [Theory]
@@ -51,7 +52,7 @@ public class LayoutTests
     [Fact]
     public void ControlCharactersAreEscapedAndTwinsStayApart()
     {
-        Assert.Equal("s3/bucket/a%0Ab%09c", Rel("s3://bucket/a\nb\tc"));
+        Assert.Equal("media/s3/bucket/a%0Ab%09c", Rel("s3://bucket/a\nb\tc"));
         var nfc = Rel("s3://bucket/caf\u00e9.jpg");
         var nfd = Rel("s3://bucket/cafe\u0301.jpg");
         Assert.NotEqual(nfc, nfd);
@@ -78,6 +79,22 @@ public class LayoutTests
     {
         var full = CacheLayout.FullPath(Root, Parser.Parse(input));
         Assert.StartsWith(Root + "/", full);
+    }
+
+    [Theory]
+    [InlineData("s3://bucket/a/b.jpg")]
+    [InlineData("gs://bucket/dir/x.png")]
+    [InlineData("http://example.com/x/y.png")]
+    [InlineData("https://example.com:8443/x/y.png")]
+    public void TheSourceIsRecoveredFromTheLayout(string input) =>
+        Assert.Equal(input, FiftyOneCache.Engine.Cache.MediaCache.SourceFromRelative(Rel(input)));
+
+    [Fact]
+    public void OverLongPathsKeepTheirStoreAndBucketUnderMedia()
+    {
+        var rel = Rel("s3://bucket/" + string.Join('/', Enumerable.Repeat(new string('d', 150), 12)) + "/f.jpg");
+        Assert.StartsWith("media/s3/bucket/%long/", rel);
+        Assert.StartsWith("media/https/example.com/%long/", Rel("https://example.com/" + string.Join('/', Enumerable.Repeat(new string('d', 150), 12))));
     }
 
     [Fact]

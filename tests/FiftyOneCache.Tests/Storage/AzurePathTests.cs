@@ -34,10 +34,10 @@ public sealed class AzurePathTests
     }
 
     [Fact]
-    public void LayoutIsAzureAccountContainerKey()
+    public void LayoutIsMediaAzureAccountContainerKey()
     {
-        Assert.Equal("azure/devstoreaccount1/media/dir/a b.jpg", CacheLayout.RelativePath(Parser().Parse("az://media/dir/a b.jpg")));
-        Assert.Equal("azure/acct/media/%2Efiftyonecache/x", CacheLayout.RelativePath(Parser().Parse("https://acct.blob.core.windows.net/media/.fiftyonecache/x")));
+        Assert.Equal("media/azure/devstoreaccount1/media/dir/a b.jpg", CacheLayout.RelativePath(Parser().Parse("az://media/dir/a b.jpg")));
+        Assert.Equal("media/azure/acct/media/%2Efiftyonecache/x", CacheLayout.RelativePath(Parser().Parse("https://acct.blob.core.windows.net/media/.fiftyonecache/x")));
         Assert.Equal(CacheLayout.RelativePath(Parser().Parse("az://media/k")),
                      CacheLayout.RelativePath(Parser().Parse("http://127.0.0.1:10000/devstoreaccount1/media/k")));
     }
