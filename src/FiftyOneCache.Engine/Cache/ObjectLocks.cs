@@ -21,11 +21,14 @@ public sealed class ObjectLocks
         Directory.CreateDirectory(lockDir);
     }
 
-    public static int StripeOf(string key)
+    public static int StripeOf(string key) => Stripe(key, Stripes);
+
+    /// <summary>The stripe (of a power-of-two <paramref name="count"/> up to 65,536) a key hashes onto, the same in every process.</summary>
+    internal static int Stripe(string key, int count)
     {
         Span<byte> h = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(key), h);
-        return (h[0] << 8) | h[1];
+        return ((h[0] << 8) | h[1]) & (count - 1);
     }
 
     SemaphoreSlim Local(int stripe)

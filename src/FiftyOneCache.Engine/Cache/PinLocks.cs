@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace FiftyOneCache.Engine.Cache;
 
 /// <summary>
@@ -25,12 +22,7 @@ public sealed class PinLocks
         Directory.CreateDirectory(dir);
     }
 
-    public static int StripeOf(string key)
-    {
-        Span<byte> h = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(key), h);
-        return ((h[0] << 8) | h[1]) & (Stripes - 1);
-    }
+    public static int StripeOf(string key) => ObjectLocks.Stripe(key, Stripes);
 
     string FileFor(int stripe) => Path.Combine(_dir, $"{stripe:x3}.pin");
 

@@ -33,16 +33,19 @@ public static class ConfigValues
         _ => throw new ConfigException(source, key, $"expected a string, number or boolean but found a JSON {e.ValueKind.ToString().ToLowerInvariant()}"),
     };
 
+    /// <summary>A whole number of bytes from JSON, the environment or a parameter; <paramref name="hint"/> ends the error.</summary>
+    static long WholeBytes(object raw, string key, string source, string hint) => raw switch
+    {
+        long l => l,
+        int i => i,
+        double d when d == Math.Floor(d) && Math.Abs(d) < 9e18 => (long)d,
+        string s when long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var p) => p,
+        _ => throw new ConfigException(source, key, $"'{raw}' is not a whole number of bytes ({hint})"),
+    };
+
     static long ParseSize(object raw, string key, string source)
     {
-        long value = raw switch
-        {
-            long l => l,
-            int i => i,
-            double d when d == Math.Floor(d) && Math.Abs(d) < 9e18 => (long)d,
-            string s when long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var p) => p,
-            _ => throw new ConfigException(source, key, $"'{raw}' is not a whole number of bytes (use -1 for no limit)"),
-        };
+        var value = WholeBytes(raw, key, source, "use -1 for no limit");
         if (value < -1)
             throw new ConfigException(source, key, $"{value} is negative; only -1 (no limit, no eviction) is allowed below zero");
         if (value == 0)
@@ -53,14 +56,7 @@ public static class ConfigValues
     /// <summary>download_size_bytes: how far downloads run ahead of their consumer; negative means all at once, as in FiftyOne.</summary>
     static long ParseDownloadSize(object raw, string key, string source)
     {
-        long value = raw switch
-        {
-            long l => l,
-            int i => i,
-            double d when d == Math.Floor(d) && Math.Abs(d) < 9e18 => (long)d,
-            string s when long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var p) => p,
-            _ => throw new ConfigException(source, key, $"'{raw}' is not a whole number of bytes (a negative number downloads everything at once)"),
-        };
+        var value = WholeBytes(raw, key, source, "a negative number downloads everything at once");
         if (value == 0)
             throw new ConfigException(source, key, "0 bytes would download nothing ahead; use a positive size, or a negative one for everything at once");
         return value;
