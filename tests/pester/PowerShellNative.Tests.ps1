@@ -244,7 +244,7 @@ Describe 'Paths as the shell resolves them' {
         switch ($Name) {
             'Get-MediaCacheStats' { $out.CurrentCount | Should -Be 0 }
             'Test-MediaCache' { $out.IndexedEntries | Should -Be 0; $out.FilesOnDisk | Should -Be 0 }
-            'Get-MediaLocalPath -NoDownload' { $out | Should -Be (Join-Path $typo 's3/bucket-a/k.jpg') }
+            'Get-MediaLocalPath -NoDownload' { $out | Should -Be (Join-Path $typo 'media/s3/bucket-a/k.jpg') }
             default { $out | Should -BeNullOrEmpty }
         }
     }
