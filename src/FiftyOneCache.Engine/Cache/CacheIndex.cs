@@ -7,28 +7,18 @@ namespace FiftyOneCache.Engine.Cache;
 /// The crash-safe cache index: SQLite in WAL mode shared by every process using the cache. Totals are kept by
 /// triggers so that statistics never walk the table; pending rows reserve space for downloads in flight.
 /// </summary>
-public sealed partial class CacheIndex : IDisposable
+public sealed class CacheIndex : IDisposable
 {
-    const int SchemaVersion = 1;
-    readonly SqliteConnection _db;
-    readonly object _gate = new();
+    readonly IndexDatabase _sql;
     readonly ConcurrentDictionary<string, long> _touches = new(StringComparer.Ordinal);
-    // Hot statements prepared once and reused (under _gate): preparing SQL costs more than running these lookups.
-    readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
     readonly GroupCommit _group;
 
     public CacheIndex(string dbPath)
     {
         DbPath = dbPath;
-        var existed = File.Exists(dbPath);
-        _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = dbPath, Pooling = false }.ToString());
-        _db.Open();
-        if (!existed) FilePermissions.OwnerOnlyFile(dbPath);
-        Exec("PRAGMA busy_timeout=60000;");
-        Exec("PRAGMA journal_mode=WAL;");
-        Exec("PRAGMA synchronous=NORMAL;");
-        Migrate();
-        WasCreated = !existed;
+        _sql = new IndexDatabase(dbPath);
+        WasCreated = _sql.Created;
+        Meta = new IndexMeta(_sql);
         _group = new GroupCommit(RunBatch);
     }
 
@@ -37,46 +27,14 @@ public sealed partial class CacheIndex : IDisposable
     /// <summary>True when this open created the index (first use, or the file was lost): rebuild from the files.</summary>
     public bool WasCreated { get; }
 
-    void Migrate()
-    {
-        lock (_gate)
-        {
-            using var tx = _db.BeginTransaction(deferred: false);
-            Exec("""
-                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS entries(
-                    path TEXT PRIMARY KEY,
-                    source TEXT NOT NULL,
-                    size INTEGER NOT NULL,
-                    etag TEXT,
-                    checksum TEXT,
-                    last_access INTEGER NOT NULL,
-                    created INTEGER NOT NULL,
-                    state INTEGER NOT NULL DEFAULT 1
-                ) WITHOUT ROWID;
-                CREATE INDEX IF NOT EXISTS entries_lru ON entries(last_access) WHERE state = 1;
-                CREATE INDEX IF NOT EXISTS entries_lru_path ON entries(last_access, path) WHERE state = 1;
-                CREATE INDEX IF NOT EXISTS entries_pending ON entries(state) WHERE state = 0;
-                CREATE INDEX IF NOT EXISTS entries_source ON entries(source);
-                CREATE TABLE IF NOT EXISTS totals(id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL, bytes INTEGER NOT NULL);
-                INSERT OR IGNORE INTO totals(id, count, bytes) VALUES (1, 0, 0);
-                CREATE TRIGGER IF NOT EXISTS entries_ai AFTER INSERT ON entries BEGIN
-                    UPDATE totals SET count = count + 1, bytes = bytes + NEW.size WHERE id = 1; END;
-                CREATE TRIGGER IF NOT EXISTS entries_ad AFTER DELETE ON entries BEGIN
-                    UPDATE totals SET count = count - 1, bytes = bytes - OLD.size WHERE id = 1; END;
-                CREATE TRIGGER IF NOT EXISTS entries_au AFTER UPDATE OF size ON entries BEGIN
-                    UPDATE totals SET bytes = bytes - OLD.size + NEW.size WHERE id = 1; END;
-                INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '1');
-                """, tx);
-            tx.Commit();
-        }
-    }
+    /// <summary>Facts about the cache as a whole (layout version, migration journal).</summary>
+    public IndexMeta Meta { get; }
 
     public IndexEntry? Get(string path)
     {
-        lock (_gate)
+        lock (_sql.Gate)
         {
-            var cmd = Prepared("SELECT path, source, size, etag, checksum, last_access, created, state FROM entries WHERE path = $p");
+            var cmd = _sql.Prepared("SELECT path, source, size, etag, checksum, last_access, created, state FROM entries WHERE path = $p");
             cmd.Parameters.AddWithValue("$p", path);
             using var r = cmd.ExecuteReader();
             return r.Read() ? Read(r) : null;
@@ -110,7 +68,7 @@ public sealed partial class CacheIndex : IDisposable
         var now = Now();
         return _group.Enqueue(tx =>
         {
-            var cmd = Prepared(ReserveSql, tx);
+            var cmd = _sql.Prepared(ReserveSql, tx);
             cmd.Parameters.AddWithValue("$p", path);
             cmd.Parameters.AddWithValue("$s", source);
             cmd.Parameters.AddWithValue("$z", size);
@@ -129,7 +87,7 @@ public sealed partial class CacheIndex : IDisposable
         var now = Now();
         await _group.Enqueue(tx =>
         {
-            var cmd = Prepared(CompleteSql, tx);
+            var cmd = _sql.Prepared(CompleteSql, tx);
             cmd.Parameters.AddWithValue("$p", path);
             cmd.Parameters.AddWithValue("$s", source);
             cmd.Parameters.AddWithValue("$z", size);
@@ -144,9 +102,9 @@ public sealed partial class CacheIndex : IDisposable
     /// <summary>Adopts a file found on disk (index rebuilt or a crash between rename and commit).</summary>
     public void Adopt(string path, string source, long size, long lastAccessMs, string? keepEtagIfSize = null)
     {
-        lock (_gate)
+        lock (_sql.Gate)
         {
-            var cmd = Prepared("""
+            var cmd = _sql.Prepared("""
                 INSERT INTO entries(path, source, size, etag, checksum, last_access, created, state)
                 VALUES ($p, $s, $z, NULL, NULL, $t, $t, 1)
                 ON CONFLICT(path) DO UPDATE SET state = 1,
@@ -165,9 +123,9 @@ public sealed partial class CacheIndex : IDisposable
     /// <summary>Runs one group of queued writes in a single transaction (called by <see cref="GroupCommit"/>).</summary>
     void RunBatch(IReadOnlyList<Action<SqliteTransaction>> ops)
     {
-        lock (_gate)
+        lock (_sql.Gate)
         {
-            using var tx = _db.BeginTransaction(deferred: false);
+            using var tx = _sql.Begin(deferred: false);
             foreach (var op in ops) op(tx);
             tx.Commit();
         }
@@ -175,9 +133,9 @@ public sealed partial class CacheIndex : IDisposable
 
     public void Remove(string path)
     {
-        lock (_gate)
+        lock (_sql.Gate)
         {
-            var cmd = Prepared("DELETE FROM entries WHERE path = $p");
+            var cmd = _sql.Prepared("DELETE FROM entries WHERE path = $p");
             cmd.Parameters.AddWithValue("$p", path);
             cmd.ExecuteNonQuery();
         }
@@ -188,10 +146,10 @@ public sealed partial class CacheIndex : IDisposable
     public void RemoveComplete(IReadOnlyCollection<string> paths)
     {
         if (paths.Count == 0) return;
-        lock (_gate)
+        lock (_sql.Gate)
         {
-            using var tx = _db.BeginTransaction(deferred: false);
-            var cmd = Prepared("DELETE FROM entries WHERE path = $p AND state = 1", tx);
+            using var tx = _sql.Begin(deferred: false);
+            var cmd = _sql.Prepared("DELETE FROM entries WHERE path = $p AND state = 1", tx);
             var p = cmd.Parameters.Add("$p", SqliteType.Text);
             foreach (var path in paths)
             {
@@ -210,10 +168,10 @@ public sealed partial class CacheIndex : IDisposable
     {
         if (_touches.IsEmpty) return;
         var batch = _touches.ToArray();
-        lock (_gate)
+        lock (_sql.Gate)
         {
-            using var tx = _db.BeginTransaction(deferred: false);
-            using var cmd = Cmd("UPDATE entries SET last_access = MAX(last_access, $t) WHERE path = $p AND state = 1", tx);
+            using var tx = _sql.Begin(deferred: false);
+            using var cmd = _sql.Command("UPDATE entries SET last_access = MAX(last_access, $t) WHERE path = $p AND state = 1", tx);
             var p = cmd.Parameters.Add("$p", SqliteType.Text);
             var t = cmd.Parameters.Add("$t", SqliteType.Integer);
             foreach (var (path, ms) in batch)
@@ -230,13 +188,13 @@ public sealed partial class CacheIndex : IDisposable
     /// <summary>Count and bytes of complete entries, and of reservations in flight, without walking the table.</summary>
     public (long Count, long Bytes, long PendingCount, long PendingBytes) Totals()
     {
-        lock (_gate)
+        lock (_sql.Gate)
         {
-            using var tx = _db.BeginTransaction(deferred: true);
+            using var tx = _sql.Begin(deferred: true);
             long count, bytes, pc = 0, pb = 0;
-            var c1 = Prepared("SELECT count, bytes FROM totals WHERE id = 1", tx);
+            var c1 = _sql.Prepared("SELECT count, bytes FROM totals WHERE id = 1", tx);
             using (var r = c1.ExecuteReader()) { r.Read(); count = r.GetInt64(0); bytes = r.GetInt64(1); }
-            var c2 = Prepared("SELECT count(*), coalesce(sum(size), 0) FROM entries WHERE state = 0", tx);
+            var c2 = _sql.Prepared("SELECT count(*), coalesce(sum(size), 0) FROM entries WHERE state = 0", tx);
             using (var r = c2.ExecuteReader()) { r.Read(); pc = r.GetInt64(0); pb = r.GetInt64(1); }
             tx.Commit();
             return (count - pc, bytes - pb, pc, pb);
@@ -249,9 +207,9 @@ public sealed partial class CacheIndex : IDisposable
     /// </summary>
     public List<IndexEntry> OldestComplete(int limit, long afterMs = long.MinValue, string afterPath = "")
     {
-        lock (_gate)
+        lock (_sql.Gate)
         {
-            using var cmd = Cmd("""
+            using var cmd = _sql.Command("""
                 SELECT path, source, size, etag, checksum, last_access, created, state FROM entries
                 WHERE state = 1 AND (last_access > $t OR (last_access = $t AND path > $a)) ORDER BY last_access, path LIMIT $n
                 """);
@@ -264,9 +222,9 @@ public sealed partial class CacheIndex : IDisposable
 
     public List<IndexEntry> PendingEntries()
     {
-        lock (_gate)
+        lock (_sql.Gate)
         {
-            using var cmd = Cmd("SELECT path, source, size, etag, checksum, last_access, created, state FROM entries WHERE state = 0");
+            using var cmd = _sql.Command("SELECT path, source, size, etag, checksum, last_access, created, state FROM entries WHERE state = 0");
             return ReadAll(cmd);
         }
     }
@@ -278,9 +236,9 @@ public sealed partial class CacheIndex : IDisposable
         while (true)
         {
             List<IndexEntry> rows;
-            lock (_gate)
+            lock (_sql.Gate)
             {
-                using var cmd = Cmd($"""
+                using var cmd = _sql.Command($"""
                     SELECT path, source, size, etag, checksum, last_access, created, state FROM entries
                     WHERE path > $a {(sourceLike is null ? "" : "AND source LIKE $l ESCAPE '\\'")} ORDER BY path LIMIT $n
                     """);
@@ -298,10 +256,10 @@ public sealed partial class CacheIndex : IDisposable
     /// <summary>Inserts many rows in one transaction (bulk rebuild, benchmarks).</summary>
     public void BulkAdopt(IEnumerable<(string Path, string Source, long Size, long LastAccessMs)> rows)
     {
-        lock (_gate)
+        lock (_sql.Gate)
         {
-            using var tx = _db.BeginTransaction(deferred: false);
-            using var cmd = Cmd("""
+            using var tx = _sql.Begin(deferred: false);
+            using var cmd = _sql.Command("""
                 INSERT INTO entries(path, source, size, etag, checksum, last_access, created, state)
                 VALUES ($p, $s, $z, NULL, NULL, $t, $t, 1)
                 ON CONFLICT(path) DO UPDATE SET state = 1, size = excluded.size
@@ -321,7 +279,7 @@ public sealed partial class CacheIndex : IDisposable
 
     public void Clear()
     {
-        lock (_gate) Exec("DELETE FROM entries;");
+        lock (_sql.Gate) _sql.Exec("DELETE FROM entries;");
     }
 
     public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -338,41 +296,9 @@ public sealed partial class CacheIndex : IDisposable
         return list;
     }
 
-    /// <summary>A cached prepared command for <paramref name="sql"/>, parameters cleared; call under _gate.</summary>
-    SqliteCommand Prepared(string sql, SqliteTransaction? tx = null)
-    {
-        if (!_prepared.TryGetValue(sql, out var cmd))
-        {
-            cmd = Cmd(sql);
-            _prepared[sql] = cmd;
-        }
-        cmd.Parameters.Clear();
-        cmd.Transaction = tx;
-        return cmd;
-    }
-
-    SqliteCommand Cmd(string sql, SqliteTransaction? tx = null)
-    {
-        var c = _db.CreateCommand();
-        c.CommandText = sql;
-        c.Transaction = tx;
-        return c;
-    }
-
-    void Exec(string sql, SqliteTransaction? tx = null)
-    {
-        using var c = Cmd(sql, tx);
-        c.ExecuteNonQuery();
-    }
-
     public void Dispose()
     {
         try { FlushTouches(); } catch { /* best effort on shutdown */ }
-        lock (_gate)
-        {
-            foreach (var c in _prepared.Values) c.Dispose();
-            _prepared.Clear();
-        }
-        _db.Dispose();
+        _sql.Dispose();
     }
 }

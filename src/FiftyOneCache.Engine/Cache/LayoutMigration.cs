@@ -42,7 +42,7 @@ public sealed class LayoutMigration
 
     /// <summary>True when there is something to do: old store directories, rows outside media/, or an unfinished run.</summary>
     public bool IsNeeded() =>
-        _index.GetMeta(LayoutKey) != CurrentLayout || _index.GetMeta(JournalKey) is not null || OldStoreDirs().Any();
+        _index.Meta.Get(LayoutKey) != CurrentLayout || _index.Meta.Get(JournalKey) is not null || OldStoreDirs().Any();
 
     public void Run()
     {
@@ -52,7 +52,7 @@ public sealed class LayoutMigration
             // Re-check under the lock: another process may have finished while this one waited.
             if (!IsNeeded()) return;
             var old = OldStoreDirs().ToList();
-            var rows = _index.GetMeta(JournalKey) is null ? RewriteIndex() : 0;
+            var rows = _index.Meta.Get(JournalKey) is null ? RewriteIndex() : 0;
             foreach (var dir in old) MoveStoreDirectory(dir);
             Finish();
             if (old.Count > 0 || rows > 0)
@@ -63,7 +63,7 @@ public sealed class LayoutMigration
 
     /// <summary>Step 1: every row gets the media/ prefix, and the journal says the files are to follow, in one transaction.</summary>
     public int RewriteIndex() =>
-        _index.PrefixPaths(Prefix, new Dictionary<string, string?> { [JournalKey] = "moving-files" });
+        _index.Meta.PrefixPaths(Prefix, new Dictionary<string, string?> { [JournalKey] = "moving-files" });
 
     /// <summary>Step 2, per store directory: one rename, or a merge into a target that already exists. Idempotent.</summary>
     public void MoveStoreDirectory(string store)
@@ -89,7 +89,7 @@ public sealed class LayoutMigration
 
     /// <summary>Step 3: the journal goes and the layout version is recorded, in one transaction.</summary>
     public void Finish() =>
-        _index.SetMeta(new Dictionary<string, string?> { [JournalKey] = null, [LayoutKey] = CurrentLayout });
+        _index.Meta.Set(new Dictionary<string, string?> { [JournalKey] = null, [LayoutKey] = CurrentLayout });
 
     IEnumerable<string> OldStoreDirs() => StoreLayout.PreMediaStoreDirs.Where(d => Directory.Exists(Path.Combine(_cacheDir, d)));
 

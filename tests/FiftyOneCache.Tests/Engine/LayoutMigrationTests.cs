@@ -139,7 +139,7 @@ public class LayoutMigrationTests
         using (var index = new CacheIndex(Path.Combine(h.Config.CacheDir, ".fiftyonecache", "index.db")))
         {
             index.Complete(oldRel, url, bytes.Length, "\"e\"", null);
-            index.SetMeta(new Dictionary<string, string?> { [LayoutMigration.LayoutKey] = null });
+            index.Meta.Set(new Dictionary<string, string?> { [LayoutMigration.LayoutKey] = null });
         }
         h.Reopen();
         var r = (await h.Run(new[] { url })).Single();

@@ -1,24 +1,28 @@
 namespace FiftyOneCache.Engine.Cache;
 
 /// <summary>The index's meta table: small facts about the cache as a whole (layout version, migration journal).</summary>
-public sealed partial class CacheIndex
+public sealed class IndexMeta
 {
-    public string? GetMeta(string key)
+    readonly IndexDatabase _sql;
+
+    internal IndexMeta(IndexDatabase sql) => _sql = sql;
+
+    public string? Get(string key)
     {
-        lock (_gate)
+        lock (_sql.Gate)
         {
-            using var cmd = Cmd("SELECT value FROM meta WHERE key = $k");
+            using var cmd = _sql.Command("SELECT value FROM meta WHERE key = $k");
             cmd.Parameters.AddWithValue("$k", key);
             return cmd.ExecuteScalar() as string;
         }
     }
 
     /// <summary>Sets (or, for a null value, deletes) meta keys in one transaction.</summary>
-    public void SetMeta(IReadOnlyDictionary<string, string?> values)
+    public void Set(IReadOnlyDictionary<string, string?> values)
     {
-        lock (_gate)
+        lock (_sql.Gate)
         {
-            using var tx = _db.BeginTransaction(deferred: false);
+            using var tx = _sql.Begin(deferred: false);
             WriteMeta(values, tx);
             tx.Commit();
         }
@@ -30,12 +34,12 @@ public sealed partial class CacheIndex
     /// </summary>
     public int PrefixPaths(string prefix, IReadOnlyDictionary<string, string?> meta)
     {
-        lock (_gate)
+        lock (_sql.Gate)
         {
-            using var tx = _db.BeginTransaction(deferred: false);
+            using var tx = _sql.Begin(deferred: false);
             // A row already at the prefixed path (written there by a newer process) wins over the old one; deleting
             // the old one first keeps the primary key unique and lets the delete trigger keep the totals right.
-            using (var drop = Cmd("""
+            using (var drop = _sql.Command("""
                 DELETE FROM entries WHERE substr(path, 1, length($p)) <> $p
                     AND EXISTS (SELECT 1 FROM entries AS n WHERE n.path = $p || entries.path)
                 """, tx))
@@ -43,7 +47,7 @@ public sealed partial class CacheIndex
                 drop.Parameters.AddWithValue("$p", prefix);
                 drop.ExecuteNonQuery();
             }
-            using var cmd = Cmd("UPDATE entries SET path = $p || path WHERE substr(path, 1, length($p)) <> $p", tx);
+            using var cmd = _sql.Command("UPDATE entries SET path = $p || path WHERE substr(path, 1, length($p)) <> $p", tx);
             cmd.Parameters.AddWithValue("$p", prefix);
             var n = cmd.ExecuteNonQuery();
             WriteMeta(meta, tx);
@@ -56,7 +60,7 @@ public sealed partial class CacheIndex
     {
         foreach (var (k, v) in values)
         {
-            using var cmd = Cmd(v is null ? "DELETE FROM meta WHERE key = $k"
+            using var cmd = _sql.Command(v is null ? "DELETE FROM meta WHERE key = $k"
                                           : "INSERT INTO meta(key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value", tx);
             cmd.Parameters.AddWithValue("$k", k);
             if (v is not null) cmd.Parameters.AddWithValue("$v", v);
@@ -67,9 +71,9 @@ public sealed partial class CacheIndex
     /// <summary>True when some row's path does not start with <paramref name="prefix"/>.</summary>
     public bool HasPathsOutside(string prefix)
     {
-        lock (_gate)
+        lock (_sql.Gate)
         {
-            using var cmd = Cmd("SELECT EXISTS (SELECT 1 FROM entries WHERE substr(path, 1, length($p)) <> $p)");
+            using var cmd = _sql.Command("SELECT EXISTS (SELECT 1 FROM entries WHERE substr(path, 1, length($p)) <> $p)");
             cmd.Parameters.AddWithValue("$p", prefix);
             return Convert.ToInt64(cmd.ExecuteScalar()) != 0;
         }
