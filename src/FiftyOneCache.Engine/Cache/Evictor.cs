@@ -45,7 +45,7 @@ public sealed class Evictor
     /// </summary>
     public void Nudge()
     {
-        if (_config.IsUnlimited || Interlocked.Exchange(ref _nudged, 1) == 1) return;
+        if (_config.IsUnlimited || HeadroomKnown || Interlocked.Exchange(ref _nudged, 1) == 1) return;
         ResetBackoff();
         _ = Task.Run(async () =>
         {
@@ -55,13 +55,16 @@ public sealed class Evictor
         });
     }
 
+    /// <summary>A recent look found room under the limit that this process has not used up since.</summary>
+    bool HeadroomKnown => Interlocked.Read(ref _headroom) > 0 && Environment.TickCount64 - Volatile.Read(ref _lookedAt) < 250;
+
     /// <summary>This process reserved <paramref name="bytes"/> for a download.</summary>
     public void Reserved(long bytes) => Interlocked.Add(ref _headroom, -bytes);
 
     public async Task EvictAsync(CancellationToken ct, long extraBytes = 0)
     {
         if (_config.IsUnlimited) return;
-        if (extraBytes == 0 && Interlocked.Read(ref _headroom) > 0 && Environment.TickCount64 - Volatile.Read(ref _lookedAt) < 250) return;
+        if (extraBytes == 0 && HeadroomKnown) return;
         var t = _index.Totals();
         // Other processes may add to the cache between looks: keep a margin for them (10% of the limit, at least 64 MB).
         var margin = Math.Max(_config.CacheSizeBytes / 10, 64L << 20);

@@ -44,6 +44,10 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     public SwitchParameter SkipFailures { get; set; }
 
     protected abstract ProcessOptions Options { get; }
+
+    /// <summary>The options of this call, built once (building them reads parameters and configuration).</summary>
+    ProcessOptions RunOptions => _options ??= Options;
+    ProcessOptions? _options;
     protected abstract string Activity { get; }
     protected abstract void Emit(MediaItemResult result);
 
@@ -55,7 +59,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
         _input = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(2048) { SingleWriter = true, SingleReader = false });
         _progress = new TransferProgress();
         _progressView = new ProgressView(Activity, _progress);
-        _run = Cache.Process(_input.Reader, Options, _progress, Cancel);
+        _run = Cache.Process(_input.Reader, RunOptions, _progress, Cancel);
         _results = _run.Results;
     }
 
@@ -87,7 +91,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     /// <summary>A failed result for an input the command does not queue (e.g. a local file that does not exist), or null.</summary>
     protected virtual MediaItemResult? Refuse(string path, object target) => null;
 
-    protected override bool FetchesScenes => Options.Download; // a scene is read to find its assets
+    protected override bool FetchesScenes => RunOptions.Download; // a scene is read to find its assets
 
     /// <summary>Dataset input: skip samples whose metadata is already set (Update-MediaMetadata without -Overwrite).</summary>
     protected virtual bool OnlySamplesWithoutMetadata => false;
