@@ -9,7 +9,7 @@ namespace FiftyOneCache.Engine.Cache;
 /// <summary>
 /// The cache engine: one per cache directory and process. Usable without PowerShell.
 /// Layout under the cache directory: media/store/bucket/key files (see <see cref="CacheLayout"/>), and
-/// .fiftyonecache/ holding index.db (SQLite WAL), locks/ (download lock stripes), pins/ (pin stripes) and evict.lock.
+/// .fiftyonecache/ holding index.db (SQLite WAL), locks/ (download lock stripes: byte ranges of one file on Linux), pins/ (pin stripes) and evict.lock.
 /// This class owns the cache as a whole (opening and recovery, statistics, clear, entries); one object is a
 /// <see cref="CacheItem"/>, a batch is <see cref="BatchPipeline"/>, eviction is <see cref="Evictor"/>.
 /// </summary>
@@ -263,5 +263,7 @@ public sealed partial class MediaCache : IDisposable
     {
         Index.Dispose();
         Stores.Dispose();
+        Locks.Dispose();
+        Pins.Dispose();
     }
 }

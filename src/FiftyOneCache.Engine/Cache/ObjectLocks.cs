@@ -4,21 +4,21 @@ using System.Text;
 namespace FiftyOneCache.Engine.Cache;
 
 /// <summary>
-/// Cross-process per-object locks. Objects hash onto a fixed set of lock files (stripes) so the lock directory
-/// never grows with the cache; each lock is an open file held with FileShare.None, which .NET maps to flock on
-/// Unix and a share-mode lock on Windows: the kernel drops it when the process dies, so no lock goes stale.
-/// Threads of one process queue on an in-process semaphore first and do not poll each other.
+/// Cross-process per-object locks. Objects hash onto a fixed set of stripes so the lock state never grows with
+/// the cache; each stripe is a kernel lock (<see cref="StripeLockSet"/>) that the kernel drops when the process
+/// dies, so no lock goes stale. Threads of one process queue on an in-process semaphore first and do not poll
+/// each other; only a stripe held by another process is polled.
 /// </summary>
-public sealed class ObjectLocks
+public sealed class ObjectLocks : IDisposable
 {
     public const int Stripes = 1 << 16;
-    readonly string _dir;
     readonly SemaphoreSlim?[] _local = new SemaphoreSlim?[Stripes];
+    readonly StripeLockSet _kernel;
 
     public ObjectLocks(string lockDir)
     {
-        _dir = lockDir;
-        Directory.CreateDirectory(lockDir);
+        // Where OFD locks are missing, one file per stripe, 256 to a sub-directory.
+        _kernel = StripeLockSet.Open(lockDir, stripe => Path.Combine(lockDir, (stripe >> 8).ToString("x2"), $"{stripe:x4}.lock"));
     }
 
     public static int StripeOf(string key) => Stripe(key, Stripes);
@@ -39,19 +39,6 @@ public sealed class ObjectLocks
         return _local[stripe]!;
     }
 
-    readonly bool[] _subdirMade = new bool[Stripes >> 8];
-
-    string FileFor(int stripe)
-    {
-        var sub = Path.Combine(_dir, (stripe >> 8).ToString("x2"));
-        if (!Volatile.Read(ref _subdirMade[stripe >> 8])) // one mkdir per sub-directory and process, not one per lock
-        {
-            Directory.CreateDirectory(sub);
-            Volatile.Write(ref _subdirMade[stripe >> 8], true);
-        }
-        return Path.Combine(sub, $"{stripe:x4}.lock");
-    }
-
     /// <summary>Waits for the object's lock; cancellable so that Ctrl+C is prompt.</summary>
     public async Task<IDisposable> AcquireAsync(string key, CancellationToken ct)
     {
@@ -63,7 +50,7 @@ public sealed class ObjectLocks
             var delay = 5;
             while (true)
             {
-                if (TryOpen(stripe) is { } fs) return new Held(local, fs);
+                if (_kernel.TryLock(stripe, exclusive: true)) return new Held(this, local, stripe);
                 await Task.Delay(delay, ct).ConfigureAwait(false);
                 delay = Math.Min(delay * 2, 100);
             }
@@ -82,39 +69,20 @@ public sealed class ObjectLocks
     {
         var local = Local(stripe);
         if (!local.Wait(0)) return null;
-        if (TryOpen(stripe) is { } fs) return new Held(local, fs);
+        if (_kernel.TryLock(stripe, exclusive: true)) return new Held(this, local, stripe);
         local.Release();
         return null;
     }
 
-    FileStream? TryOpen(int stripe, bool again = false)
-    {
-        try
-        {
-            return new FileStream(FileFor(stripe), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-        }
-        catch (DirectoryNotFoundException) when (!again)
-        {
-            Volatile.Write(ref _subdirMade[stripe >> 8], false); // the lock directory was removed under us: make it again
-            return TryOpen(stripe, again: true);
-        }
-        catch (IOException)
-        {
-            return null; // held by another process
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public void Dispose() => _kernel.Dispose();
 
-    sealed class Held(SemaphoreSlim local, FileStream file) : IDisposable
+    sealed class Held(ObjectLocks owner, SemaphoreSlim local, int stripe) : IDisposable
     {
         int _disposed;
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-            file.Dispose();
+            owner._kernel.Unlock(stripe);
             local.Release();
         }
     }

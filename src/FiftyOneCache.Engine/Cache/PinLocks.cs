@@ -2,29 +2,29 @@ namespace FiftyOneCache.Engine.Cache;
 
 /// <summary>
 /// Pins: a path handed to a consumer is safe from eviction, in this process and in every other one, until the
-/// consumer has taken it. A pin is a shared lock (FileShare.ReadWrite: flock LOCK_SH on Unix) on the path's pin
-/// stripe, held by this process as long as any of its pins on that stripe lives; eviction anywhere takes the
-/// stripe exclusively (LOCK_EX, never waiting) before it deletes, so it skips pinned files, and a pin that
-/// arrives during a deletion waits for it and then sees the file gone. Locks die with their process.
-/// Pins use their own stripe files, apart from <see cref="ObjectLocks"/>, so a pin never holds up a download.
+/// consumer has taken it. A pin is a shared kernel lock (<see cref="StripeLockSet"/>) on the path's pin stripe,
+/// held by this instance as long as any of its pins on that stripe lives; eviction anywhere takes the stripe
+/// exclusively (never waiting) before it deletes, so it skips pinned files, and a pin that arrives during a
+/// deletion waits for it and then sees the file gone. Locks die with their process.
+/// Pins use their own stripes, apart from <see cref="ObjectLocks"/>, so a pin never holds up a download.
 /// </summary>
-public sealed class PinLocks
+public sealed class PinLocks : IDisposable
 {
     public const int Stripes = 1 << 12;
-    readonly string _dir;
     readonly object _gate = new();
-    readonly Dictionary<int, (FileStream Handle, int Count)> _stripes = new();
+    /// <summary>Per stripe, how many pins this instance holds on it: its shared kernel lock lives while this is above 0.</summary>
+    readonly Dictionary<int, int> _pinned = new();
+    /// <summary>Stripes this instance holds exclusively (an eviction deleting): its own pins wait for them too.</summary>
+    readonly HashSet<int> _exclusive = new();
     readonly Dictionary<string, int> _keys = new(StringComparer.Ordinal);
+    readonly StripeLockSet _kernel;
 
     public PinLocks(string dir)
     {
-        _dir = dir;
-        Directory.CreateDirectory(dir);
+        _kernel = StripeLockSet.Open(dir, stripe => Path.Combine(dir, $"{stripe:x3}.pin"));
     }
 
     public static int StripeOf(string key) => ObjectLocks.Stripe(key, Stripes);
-
-    string FileFor(int stripe) => Path.Combine(_dir, $"{stripe:x3}.pin");
 
     /// <summary>Pins <paramref name="key"/>; waits only while an eviction holds its stripe.</summary>
     public async Task<IDisposable> PinAsync(string key, CancellationToken ct)
@@ -35,15 +35,15 @@ public sealed class PinLocks
         {
             lock (_gate)
             {
-                if (_stripes.TryGetValue(stripe, out var held))
+                if (_pinned.TryGetValue(stripe, out var count))
                 {
-                    _stripes[stripe] = (held.Handle, held.Count + 1);
+                    _pinned[stripe] = count + 1;
                     _keys[key] = _keys.GetValueOrDefault(key) + 1;
                     return new Pin(this, key, stripe);
                 }
-                if (Open(stripe, FileShare.ReadWrite) is { } fs)
+                if (!_exclusive.Contains(stripe) && _kernel.TryLock(stripe, exclusive: false))
                 {
-                    _stripes[stripe] = (fs, 1);
+                    _pinned[stripe] = 1;
                     _keys[key] = _keys.GetValueOrDefault(key) + 1;
                     return new Pin(this, key, stripe);
                 }
@@ -74,21 +74,11 @@ public sealed class PinLocks
         var stripe = StripeOf(key);
         lock (_gate)
         {
-            if (_stripes.ContainsKey(stripe)) return null;
-            return Open(stripe, FileShare.None);
+            if (_pinned.ContainsKey(stripe) || _exclusive.Contains(stripe)) return null;
+            if (!_kernel.TryLock(stripe, exclusive: true)) return null;
+            _exclusive.Add(stripe);
+            return new Exclusive(this, stripe);
         }
-    }
-
-    FileStream? Open(int stripe, FileShare share)
-    {
-        try { return new FileStream(FileFor(stripe), FileMode.OpenOrCreate, FileAccess.ReadWrite, share, 1, FileOptions.None); }
-        catch (DirectoryNotFoundException)
-        {
-            Directory.CreateDirectory(_dir);
-            return null; // the caller tries again
-        }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
     }
 
     void Release(string key, int stripe)
@@ -96,12 +86,23 @@ public sealed class PinLocks
         lock (_gate)
         {
             if (_keys.TryGetValue(key, out var n)) { if (n <= 1) _keys.Remove(key); else _keys[key] = n - 1; }
-            if (!_stripes.TryGetValue(stripe, out var held)) return;
-            if (held.Count > 1) { _stripes[stripe] = (held.Handle, held.Count - 1); return; }
-            _stripes.Remove(stripe);
-            held.Handle.Dispose();
+            if (!_pinned.TryGetValue(stripe, out var count)) return;
+            if (count > 1) { _pinned[stripe] = count - 1; return; }
+            _pinned.Remove(stripe);
+            _kernel.Unlock(stripe);
         }
     }
+
+    void ReleaseExclusive(int stripe)
+    {
+        lock (_gate)
+        {
+            if (!_exclusive.Remove(stripe)) return;
+            _kernel.Unlock(stripe);
+        }
+    }
+
+    public void Dispose() => _kernel.Dispose();
 
     sealed class Pin(PinLocks owner, string key, int stripe) : IDisposable
     {
@@ -109,6 +110,15 @@ public sealed class PinLocks
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _released, 1) == 0) owner.Release(key, stripe);
+        }
+    }
+
+    sealed class Exclusive(PinLocks owner, int stripe) : IDisposable
+    {
+        int _released;
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) owner.ReleaseExclusive(stripe);
         }
     }
 }

@@ -16,6 +16,8 @@ public sealed class S3Store : PresignedStore, IDisposable
     readonly S3Settings _settings;
     readonly ConcurrentDictionary<string, AmazonS3Client> _clients = new();
     readonly ConcurrentDictionary<string, string> _bucketRegions = new();
+    /// <summary>Per client and bucket, the presigner learnt from the SDK, or null where the SDK keeps signing.</summary>
+    readonly ConcurrentDictionary<(AmazonS3Client, string), SigV4Presigner?> _presigners = new();
 
     public S3Store(S3Settings settings, HttpTransport transport) : base(transport) => _settings = settings;
 
@@ -123,12 +125,23 @@ public sealed class S3Store : PresignedStore, IDisposable
     protected override async Task<Uri> PresignGetAsync(MediaRef item, CancellationToken ct)
     {
         var client = await ClientForBucketAsync(item.Bucket, ct).ConfigureAwait(false);
-        var url = await client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        var plain = SigV4Presigner.IsPlainKey(item.Key);
+        var credentials = plain ? await _settings.Credentials!.GetCredentialsAsync().ConfigureAwait(false) : null;
+        if (plain && _presigners.TryGetValue((client, item.Bucket), out var presigner) && presigner is not null)
+            return new Uri(presigner.Presign(item.Key, credentials!, DateTime.UtcNow));
+        var url = await SdkPresignAsync(client, item).ConfigureAwait(false);
+        // The first plain key of a bucket teaches the bucket's presigner, or shows that the SDK must keep signing it.
+        if (plain) _presigners.TryAdd((client, item.Bucket), SigV4Presigner.Learn(url, item.Key, credentials!));
+        return new Uri(url);
+    }
+
+    async Task<string> SdkPresignAsync(AmazonS3Client client, MediaRef item)
+    {
+        return await client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
             BucketName = item.Bucket, Key = item.Key, Verb = HttpVerb.GET, Expires = DateTime.UtcNow.AddHours(2),
             Protocol = _settings.EndpointUrl?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
         }).ConfigureAwait(false);
-        return new Uri(url);
     }
 
     protected override async IAsyncEnumerable<ListedObject> ListKeysAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken ct)
