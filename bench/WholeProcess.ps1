@@ -2,6 +2,12 @@
 # the -Recurse listing included) beside aws s3 cp and rclone, and the same objects over HTTP beside parallel curl;
 # each under /usr/bin/time for wall seconds and CPU seconds (user + sys), every tool on the same server in the
 # same run. Called by build/Bench.ps1 with its servers; returns the measurements (medians are taken by the caller).
+# Also measured per run: the start-up alone (a new pwsh that only imports the module) and the CPU seconds each
+# server spent serving each tool, so that a ratio can be read against what no client can go below: s3rver is
+# one node.js thread, so its CPU seconds for a run are a floor on that run's wall time.
+# Every run writes into a directory of its own and nothing is deleted until the scenario ends: on an ext4 without
+# a journal (this sandbox's disk), creating a file costs more the more inodes were deleted in the last 60 seconds,
+# so deleting the previous run's 2,000 files made each following run of every tool slower than the one before.
 param(
     [Parameter(Mandatory)] $S3,              # the harness's s3 info (endpoint, accessKey, secretKey, region)
     [Parameter(Mandatory)] [string] $HttpUrl, # base URL serving the same files under /w/
@@ -9,7 +15,8 @@ param(
     [Parameter(Mandatory)] [string] $Work,
     [Parameter(Mandatory)] [string] $ModuleDir,
     [Parameter(Mandatory)] [hashtable] $Peer,
-    [int] $Runs = 3
+    [int] $Runs = 3,
+    [int] $HttpServerPid = 0                  # nginx's master process (its workers are counted with it), if nginx serves
 )
 $ErrorActionPreference = 'Stop'
 $time = $Peer.time
@@ -17,18 +24,40 @@ if (-not $time) { throw '/usr/bin/time is needed for CPU seconds' }
 $launch = Get-PwshLaunch
 $names = @(Get-ChildItem (Join-Path $DataDir 'w') -File | Sort-Object Name | ForEach-Object Name)
 $count = $names.Count
-$dest = Join-Path $Work 'whole-dest'
+$destRoot = Join-Path $Work 'whole-dest'
+$script:destSerial = 0
 $timing = Join-Path $Work 'whole-time.txt'
 $urls = Join-Path $Work 'whole-urls.txt'
 [IO.File]::WriteAllLines($urls, [string[]]@($names | ForEach-Object { "$HttpUrl/w/$_" }))
 $curlConfig = Join-Path $Work 'whole-curl.cfg'
-[IO.File]::WriteAllLines($curlConfig, [string[]]@($names | ForEach-Object { "url = `"$HttpUrl/w/$_`""; "output = `"$dest/$_`"" }))
+[IO.File]::WriteAllLines($curlConfig, [string[]]@($names | ForEach-Object { "url = `"$HttpUrl/w/$_`""; "output = `"$_`"" }))
 
-# Runs one command under /usr/bin/time; returns wall, user+sys CPU seconds.
-function Measure-Whole([string] $File, [string[]] $Arguments, [hashtable] $Environment, [string] $Log) {
-    if (Test-Path $dest) { & rm -rf -- $dest }
+# CPU seconds (user + sys) a set of processes has used so far, from /proc/<pid>/stat (fields 14 and 15, in ticks).
+$ticks = [double](& getconf CLK_TCK)
+function Get-CpuSeconds([int[]] $Pids) {
+    $sum = 0.0
+    foreach ($p in $Pids) {
+        $stat = Get-Content "/proc/$p/stat" -Raw -ErrorAction SilentlyContinue
+        if (-not $stat) { continue }
+        $f = $stat.Substring($stat.LastIndexOf(')') + 2) -split ' '   # fields from the 3rd on: utime is the 14th
+        $sum += ([double]$f[11] + [double]$f[12]) / $ticks
+    }
+    return $sum
+}
+$s3Port = ([Uri]$S3.endpoint).Port
+$s3Pids = @(& pgrep -f "s3-server.js --port $s3Port " | ForEach-Object { [int]$_ })
+$httpPids = if ($HttpServerPid) { @($HttpServerPid) + @(& pgrep -P $HttpServerPid | ForEach-Object { [int]$_ }) } else { @() }
+
+# Runs one command under /usr/bin/time, writing into a new directory ({dest} in its arguments and environment);
+# returns wall and user+sys CPU seconds, and the CPU seconds the server spent meanwhile.
+function Measure-Whole([string] $File, [string[]] $Arguments, [hashtable] $Environment, [string] $Log, [int[]] $ServerPids = @(), [int] $Expect = $count) {
+    $dest = Join-Path $destRoot ("{0:000}" -f ++$script:destSerial)
     New-Item -ItemType Directory -Force $dest | Out-Null
+    $Arguments = @($Arguments | ForEach-Object { $_.Replace('{dest}', $dest) })
+    $Environment = $Environment.Clone()
+    foreach ($k in @($Environment.Keys)) { if ($Environment[$k] -is [string]) { $Environment[$k] = $Environment[$k].Replace('{dest}', $dest) } }
     & sync
+    $server0 = Get-CpuSeconds $ServerPids
     # PowerShell passes $null to a [string] as '': unset variables through the Env: drive instead.
     $set = { param($k, $v) if ([string]::IsNullOrEmpty($v)) { Remove-Item "Env:$k" -ErrorAction SilentlyContinue } else { Set-Item "Env:$k" $v } }
     $saved = @{}
@@ -36,16 +65,17 @@ function Measure-Whole([string] $File, [string[]] $Arguments, [hashtable] $Envir
     try { & $time -f '%e %U %S' -o $timing $File @Arguments *> $Log }
     finally { foreach ($k in $saved.Keys) { & $set $k $saved[$k] } }
     if ($LASTEXITCODE -ne 0) { throw "$File failed ($LASTEXITCODE): $((Get-Content $Log -Tail 5) -join ' | ')" }
+    $server = (Get-CpuSeconds $ServerPids) - $server0
     $files = @([IO.Directory]::EnumerateFiles($dest, '*', [IO.SearchOption]::AllDirectories) | Where-Object { $_ -notmatch '[\\/]\.fiftyonecache[\\/]' }).Count
-    if ($files -ne $count) { throw "$File left $files of $count files" }
+    if ($files -ne $Expect) { throw "$File left $files of $Expect files" }
     $f = (Get-Content $timing | Where-Object { $_ -match '^\d' } | Select-Object -Last 1) -split ' '
-    return [pscustomobject]@{ Wall = [double]$f[0]; Cpu = [double]$f[1] + [double]$f[2] }
+    return [pscustomobject]@{ Wall = [double]$f[0]; Cpu = [double]$f[1] + [double]$f[2]; ServerCpu = [math]::Round($server, 2) }
 }
 
 $aws = @{ AWS_ACCESS_KEY_ID = $S3.accessKey; AWS_SECRET_ACCESS_KEY = $S3.secretKey; AWS_REGION = $S3.region; AWS_DEFAULT_REGION = $S3.region
           AWS_ENDPOINT_URL = $S3.endpoint; AWS_CONFIG_FILE = (Join-Path $Work 'aws-none'); AWS_SHARED_CREDENTIALS_FILE = (Join-Path $Work 'aws-none')
           AWS_PROFILE = $null; AWS_DEFAULT_PROFILE = $null; AWS_CA_BUNDLE = $null }
-$foc = $aws + @{ FIFTYONE_MEDIA_CACHE_DIR = $dest; FIFTYONE_MEDIA_CACHE_CONFIG_PATH = (Join-Path $Work 'no-config.json'); FIFTYONE_MEDIA_CACHE_SIZE_BYTES = $null; FIFTYONE_MEDIA_CACHE_NUM_WORKERS = $null }
+$foc = $aws + @{ FIFTYONE_MEDIA_CACHE_DIR = '{dest}'; FIFTYONE_MEDIA_CACHE_CONFIG_PATH = (Join-Path $Work 'no-config.json'); FIFTYONE_MEDIA_CACHE_SIZE_BYTES = $null; FIFTYONE_MEDIA_CACHE_NUM_WORKERS = $null }
 $psd1 = Join-Path $ModuleDir 'FiftyOneCache.psd1'
 $focArgs = @($launch.Prefix) + @('-NoProfile', '-NonInteractive', '-Command',
     "Import-Module '$psd1'; `$s = Invoke-MediaDownload s3://bench/w/ -Recurse -Summary; if (`$s.Downloaded -ne $count) { exit 1 }")
@@ -55,17 +85,24 @@ $rc = @{ RCLONE_CONFIG = (Join-Path $Work 'rclone-none.conf'); RCLONE_CONFIG_WS3
          RCLONE_CONFIG_WS3_ENDPOINT = $S3.endpoint; RCLONE_CONFIG_WS3_ACCESS_KEY_ID = $S3.accessKey; RCLONE_CONFIG_WS3_SECRET_ACCESS_KEY = $S3.secretKey
          RCLONE_CONFIG_WS3_REGION = $S3.region; RCLONE_CONFIG_WS3_FORCE_PATH_STYLE = 'true'; AWS_CA_BUNDLE = $null }
 
-$r = [ordered]@{ objects = $count; foc_s3 = @(); aws = @(); rclone = @(); foc_http = @(); curl = @() }
+$startArgs = @($launch.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$psd1'")
+
+$r = [ordered]@{ objects = $count; start_up = @(); foc_s3 = @(); aws = @(); rclone = @(); foc_http = @(); curl = @() }
+try {
 foreach ($run in 1..$Runs) {
-    $r.foc_s3 += Measure-Whole $launch.File $focArgs $foc (Join-Path $Work "whole-foc-$run.log")
-    if ($Peer.aws) { $r.aws += Measure-Whole $Peer.aws @('s3', 'cp', 's3://bench/w/', $dest, '--recursive', '--endpoint-url', $S3.endpoint, '--only-show-errors') $aws (Join-Path $Work "whole-aws-$run.log") }
-    if ($Peer.rclone) { $r.rclone += Measure-Whole $Peer.rclone @('copy', 'ws3:bench/w', $dest, '--transfers', '16', '--s3-no-check-bucket', '-q') $rc (Join-Path $Work "whole-rclone-$run.log") }
-    $r.foc_http += Measure-Whole $launch.File $focHttpArgs $foc (Join-Path $Work "whole-foc-http-$run.log")
-    if ($Peer.curl) { $r.curl += Measure-Whole $Peer.curl @('-sSf', '--parallel', '--parallel-max', '16', '-K', $curlConfig) @{} (Join-Path $Work "whole-curl-$run.log") }
+    $r.start_up += Measure-Whole $launch.File $startArgs $foc (Join-Path $Work "whole-start-$run.log") -Expect 0
+    $r.foc_s3 += Measure-Whole $launch.File $focArgs $foc (Join-Path $Work "whole-foc-$run.log") $s3Pids
+    if ($Peer.aws) { $r.aws += Measure-Whole $Peer.aws @('s3', 'cp', 's3://bench/w/', '{dest}', '--recursive', '--endpoint-url', $S3.endpoint, '--only-show-errors') $aws (Join-Path $Work "whole-aws-$run.log") $s3Pids }
+    if ($Peer.rclone) { $r.rclone += Measure-Whole $Peer.rclone @('copy', 'ws3:bench/w', '{dest}', '--transfers', '16', '--s3-no-check-bucket', '-q') $rc (Join-Path $Work "whole-rclone-$run.log") $s3Pids }
+    $r.foc_http += Measure-Whole $launch.File $focHttpArgs $foc (Join-Path $Work "whole-foc-http-$run.log") $httpPids
+    if ($Peer.curl) { $r.curl += Measure-Whole $Peer.curl @('-sSf', '--parallel', '--parallel-max', '16', '--output-dir', '{dest}', '-K', $curlConfig) @{} (Join-Path $Work "whole-curl-$run.log") $httpPids }
     Write-Host ("  run {0}: FiftyOneCache s3 {1:0.0} s ({2:0.0} s CPU), aws {3}, rclone {4}; http FiftyOneCache {5:0.0} s, curl {6}" -f $run,
         $r.foc_s3[-1].Wall, $r.foc_s3[-1].Cpu,
         $(if ($r.aws) { '{0:0.0} s ({1:0.0} s CPU)' -f $r.aws[-1].Wall, $r.aws[-1].Cpu } else { 'n/a' }),
         $(if ($r.rclone) { '{0:0.0} s ({1:0.0} s CPU)' -f $r.rclone[-1].Wall, $r.rclone[-1].Cpu } else { 'n/a' }),
         $r.foc_http[-1].Wall, $(if ($r.curl) { '{0:0.0} s' -f $r.curl[-1].Wall } else { 'n/a' }))
+}
+} finally {
+    if (Test-Path $destRoot) { & rm -rf -- $destRoot }
 }
 return $r

@@ -358,7 +358,7 @@ try {
 
     # ------------------------------------------------------------------------------------------ 7. whole process
     Say "Scenario 7: whole process (start-up, listing, $($size.Whole) x 100 KB): wall and CPU seconds per tool"
-    $m.scenario7 = & (Join-Path $Root 'bench/WholeProcess.ps1') -S3 $s3 -HttpUrl $httpServer.Url -DataDir $data -Work $work -ModuleDir $ModuleDir -Peer $peer -Runs $Runs
+    $m.scenario7 = & (Join-Path $Root 'bench/WholeProcess.ps1') -S3 $s3 -HttpUrl $httpServer.Url -DataDir $data -Work $work -ModuleDir $ModuleDir -Peer $peer -Runs $Runs -HttpServerPid $(if ($nginx) { $nginx.Process.Id } else { 0 })
 } finally {
     Stop-Nginx $nginx
     Stop-TestServers $servers
@@ -367,31 +367,48 @@ try {
 
 # ---------------------------------------------------------------------------------------------- results
 function Get-WholeTable($w) {
-    $med = { param($list, $p) if (@($list).Count) { Get-Median @(@($list) | ForEach-Object { $_.$p }) } else { $null } }
-    $foc = [pscustomobject]@{ Wall = (& $med $w.foc_s3 'Wall'); Cpu = (& $med $w.foc_s3 'Cpu') }
-    $fh = [pscustomobject]@{ Wall = (& $med $w.foc_http 'Wall'); Cpu = (& $med $w.foc_http 'Cpu') }
+    $med = { param($list, $p) if (@($list).Count -and $null -ne @($list)[0].$p) { Get-Median @(@($list) | ForEach-Object { $_.$p }) } else { $null } }
+    $foc = [pscustomobject]@{ Wall = (& $med $w.foc_s3 'Wall'); Cpu = (& $med $w.foc_s3 'Cpu'); Server = (& $med $w.foc_s3 'ServerCpu') }
+    $fh = [pscustomobject]@{ Wall = (& $med $w.foc_http 'Wall'); Cpu = (& $med $w.foc_http 'Cpu'); Server = (& $med $w.foc_http 'ServerCpu') }
     $rows = foreach ($p in @(@('rclone', 'rclone copy --transfers 16', 0.83, 'foc_s3'), @('aws', 'aws s3 cp --recursive', 0.33, 'foc_s3'), @('curl', 'curl --parallel --parallel-max 16', 1.25, 'foc_http'))) {
-        $pw = & $med $w[$p[0]] 'Wall'; $pc = & $med $w[$p[0]] 'Cpu'
+        $pw = & $med $w[$p[0]] 'Wall'; $pc = & $med $w[$p[0]] 'Cpu'; $ps = & $med $w[$p[0]] 'ServerCpu'
         $mine = if ($p[3] -eq 'foc_s3') { $foc } else { $fh }
         $ratio = if ($pw) { $mine.Wall / $pw } else { $null }
         [pscustomobject][ordered]@{
-            Peer = $p[1]; FocWall = $mine.Wall; FocCpu = $mine.Cpu; PeerWall = $pw; PeerCpu = $pc
+            Peer = $p[1]; FocWall = $mine.Wall; FocCpu = $mine.Cpu; FocServer = $mine.Server; PeerWall = $pw; PeerCpu = $pc; PeerServer = $ps
             TimeRatio = $ratio; TimeTarget = $p[2]; TimeMet = ($null -ne $ratio -and $ratio -le $p[2])
             CpuMet = if ($p[0] -eq 'rclone' -and $pc) { $mine.Cpu -le $pc } else { $null }
         }
     }
     return @($rows)
 }
-function Write-WholeMarkdown($rows, [Text.StringBuilder] $sb, [int] $n) {
-    [void]$sb.AppendLine("Scenario 7, whole process ($n x 100 KB; a new pwsh with Import-Module and the -Recurse listing included; wall and user+sys CPU seconds from /usr/bin/time, medians):")
+function Write-WholeMarkdown($rows, [Text.StringBuilder] $sb, [int] $n, $w) {
+    $f = { param($v) if ($null -eq $v) { 'n/a' } else { '{0:0.00} s' -f $v } }
+    [void]$sb.AppendLine("Scenario 7, whole process ($n x 100 KB; a new pwsh with Import-Module and the -Recurse listing included; wall and user+sys CPU seconds from /usr/bin/time, medians; server CPU from /proc while each tool ran):")
     [void]$sb.AppendLine()
-    [void]$sb.AppendLine('| Compared with | FiftyOneCache wall | its CPU | their wall | their CPU | time ratio | target | met? | CPU <= rclone? |')
-    [void]$sb.AppendLine('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+    [void]$sb.AppendLine('| Compared with | FiftyOneCache wall | its CPU | server CPU | their wall | their CPU | server CPU | time ratio | target | met? | CPU <= rclone? |')
+    [void]$sb.AppendLine('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
     foreach ($r in $rows) {
-        $f = { param($v) if ($null -eq $v) { 'n/a' } else { '{0:0.00} s' -f $v } }
-        [void]$sb.AppendLine("| $($r.Peer) | $(& $f $r.FocWall) | $(& $f $r.FocCpu) | $(& $f $r.PeerWall) | $(& $f $r.PeerCpu) | $(if ($r.TimeRatio) { '{0:0.00}x' -f $r.TimeRatio } else { 'n/a' }) | <= $($r.TimeTarget)x | $(if ($r.TimeMet) { 'yes' } else { '**no**' }) | $(if ($null -eq $r.CpuMet) { '—' } elseif ($r.CpuMet) { 'yes' } else { '**no**' }) |")
+        [void]$sb.AppendLine("| $($r.Peer) | $(& $f $r.FocWall) | $(& $f $r.FocCpu) | $(& $f $r.FocServer) | $(& $f $r.PeerWall) | $(& $f $r.PeerCpu) | $(& $f $r.PeerServer) | $(if ($r.TimeRatio) { '{0:0.00}x' -f $r.TimeRatio } else { 'n/a' }) | <= $($r.TimeTarget)x | $(if ($r.TimeMet) { 'yes' } else { '**no**' }) | $(if ($null -eq $r.CpuMet) { '—' } elseif ($r.CpuMet) { 'yes' } else { '**no**' }) |")
     }
     [void]$sb.AppendLine()
+    if (-not $w -or -not @($w.start_up).Count) { return }
+    $startWall = Get-Median @(@($w.start_up) | ForEach-Object Wall); $startCpu = Get-Median @(@($w.start_up) | ForEach-Object Cpu)
+    [void]$sb.AppendLine(("Start-up alone (a new pwsh that only runs Import-Module): {0:0.00} s wall, {1:0.00} s CPU (median). Nothing is requested during it." -f $startWall, $startCpu))
+    [void]$sb.AppendLine()
+    $rc = $rows | Where-Object Peer -like 'rclone*'
+    $aw = ($rows | Where-Object Peer -like 'aws*').PeerWall
+    if ($rc -and $rc.PeerServer -and $rc.PeerWall) {
+        # s3rver is a single node.js thread: the CPU seconds it spends serving a run bound that run's wall time from below.
+        $floor = $startWall + $rc.PeerServer
+        [void]$sb.AppendLine(("Floor on this server: s3rver is one node.js thread and spent {0:0.00} s of CPU serving rclone's run, so no client finishes that job in less; after the start-up that is {1:0.00} s, {2:0.00}x rclone's time and {3} aws-cli's (targets 0.83x and 0.33x)." -f $rc.PeerServer, $floor, ($floor / $rc.PeerWall), $(if ($aw) { '{0:0.00}x' -f ($floor / $aw) } else { 'n/a' })))
+        [void]$sb.AppendLine()
+    }
+    $cu = $rows | Where-Object Peer -like 'curl*'
+    if ($cu -and $cu.PeerWall) {
+        [void]$sb.AppendLine(("Over HTTP the start-up alone is {0:0.00}x curl's whole time (target 1.25x for everything)." -f ($startWall / $cu.PeerWall)))
+        [void]$sb.AppendLine()
+    }
 }
 if ($onlyWhole) {
     $rows = Get-WholeTable $m.scenario7
@@ -400,8 +417,8 @@ if ($onlyWhole) {
     [void]$sb.AppendLine()
     [void]$sb.AppendLine("Run $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC by ``build.ps1 -Task Bench -Filter whole$(if ($Quick) { ' -Quick' })``, $Runs run(s) each; load average at start $($loadAtStart -join ' '), at end $(((Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3) -join ' '); $([Environment]::ProcessorCount) cores.")
     [void]$sb.AppendLine()
-    Write-WholeMarkdown $rows $sb $size.Whole
-    [void]$sb.AppendLine('Every run: ' + ((@('foc_s3', 'aws', 'rclone', 'foc_http', 'curl') | ForEach-Object { "$_ " + ((@($m.scenario7[$_]) | ForEach-Object { '{0:0.0}s/{1:0.0}cpu' -f $_.Wall, $_.Cpu }) -join ', ') }) -join '; '))
+    Write-WholeMarkdown $rows $sb $size.Whole $m.scenario7
+    [void]$sb.AppendLine('Every run: ' + ((@('start_up', 'foc_s3', 'aws', 'rclone', 'foc_http', 'curl') | ForEach-Object { "$_ " + ((@($m.scenario7[$_]) | ForEach-Object { '{0:0.0}s/{1:0.0}cpu/{2:0.0}srv' -f $_.Wall, $_.Cpu, $_.ServerCpu }) -join ', ') }) -join '; '))
     Set-Content (Join-Path $OutputDir 'whole-process.md') $sb.ToString() -Encoding utf8NoBOM
     $m | ConvertTo-Json -Depth 6 | Set-Content (Join-Path $OutputDir 'whole-process.json') -Encoding utf8NoBOM
     Write-Host $sb.ToString()
@@ -504,7 +521,7 @@ $dd = { param($a) if (@($a).Count) { (@($a) | ForEach-Object { '{0:0.##}' -f $_ 
 [void]$md.AppendLine("- Scenario 5 (limit $([Math]::Round($s5.limitBytes / 1MB)) MB): objects/s $(& $dd $s5.foc); cache size at the end, MB $(& $dd (@($s5.finalBytes) | ForEach-Object { $_ / 1MB })).")
 [void]$md.AppendLine("- Scenario 6 ms: bare $(& $dd $s6.bare_ms); with Import-Module $(& $dd $s6.import_ms).")
 [void]$md.AppendLine()
-Write-WholeMarkdown (Get-WholeTable $m.scenario7) $md $size.Whole
+Write-WholeMarkdown (Get-WholeTable $m.scenario7) $md $size.Whole $m.scenario7
 [void]$md.AppendLine('![ratios against targets](results.svg)')
 Set-Content (Join-Path $OutputDir 'results.md') $md.ToString() -Encoding utf8NoBOM
 Write-BenchChart -Checks @($checks) -Path (Join-Path $OutputDir 'results.svg') -Title "FiftyOneCache vs peers, $($machine.nproc) cores$(if ($Quick) { ' (quick smoke run)' })"
