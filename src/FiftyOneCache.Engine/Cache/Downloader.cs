@@ -47,7 +47,7 @@ public sealed class Downloader
         Directory.CreateDirectory(dir);
         try
         {
-            using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous))
+            using (var handle = CreateTemp(temp, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous))
             {
                 if (stat.Size > 0) RandomAccess.SetLength(handle, stat.Size);
                 if (stat.Size > SingleStreamThreshold && stat.SupportsRanges)
@@ -128,14 +128,30 @@ public sealed class Downloader
     {
         if (!_knownDirs.ContainsKey(dir)) { Directory.CreateDirectory(dir); _knownDirs.TryAdd(dir, 0); }
         SafeFileHandle handle;
-        try { handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None); }
+        try { handle = CreateTemp(temp, FileAccess.Write, FileShare.None, FileOptions.None); }
         catch (DirectoryNotFoundException)
         {
             // Removed since (an emptied folder after eviction or clear): make it again.
             Directory.CreateDirectory(dir);
-            handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None);
+            handle = CreateTemp(temp, FileAccess.Write, FileShare.None, FileOptions.None);
         }
         using (handle) RandomAccess.Write(handle, bytes, 0);
+    }
+
+    /// <summary>
+    /// A new, empty temporary file. Created with O_EXCL rather than truncated: .NET truncates FileMode.Create with
+    /// ftruncate(0), which makes ext4 (auto_da_alloc) allocate and start writing the file back on close, a disk
+    /// write per object inside close(). A temp file already there is a crashed download's (the caller holds the
+    /// object's lock): it goes first.
+    /// </summary>
+    static SafeFileHandle CreateTemp(string temp, FileAccess access, FileShare share, FileOptions options)
+    {
+        try { return File.OpenHandle(temp, FileMode.CreateNew, access, share, options); }
+        catch (IOException e) when (e is not DirectoryNotFoundException && File.Exists(temp))
+        {
+            File.Delete(temp);
+            return File.OpenHandle(temp, FileMode.CreateNew, access, share, options);
+        }
     }
 
     async Task DownloadPartsAsync(IObjectStore store, MediaRef item, RemoteStat stat, SafeFileHandle handle, string what,
