@@ -85,13 +85,24 @@ $rc = @{ RCLONE_CONFIG = (Join-Path $Work 'rclone-none.conf'); RCLONE_CONFIG_WS3
          RCLONE_CONFIG_WS3_ENDPOINT = $S3.endpoint; RCLONE_CONFIG_WS3_ACCESS_KEY_ID = $S3.accessKey; RCLONE_CONFIG_WS3_SECRET_ACCESS_KEY = $S3.secretKey
          RCLONE_CONFIG_WS3_REGION = $S3.region; RCLONE_CONFIG_WS3_FORCE_PATH_STYLE = 'true'; AWS_CA_BUNDLE = $null }
 
+# The same prewarm twice in one process, the second into a new cache: its CPU is the engine's cost per job once
+# the runtime is warm (no start-up, no JIT), printed by the script itself as 'WARM <wall> <cpu>'.
+$focWarmArgs = @($launch.Prefix) + @('-NoProfile', '-NonInteractive', '-Command',
+    "Import-Module '$psd1'; `$null = Invoke-MediaDownload s3://bench/w/ -Recurse -Summary; `$env:FIFTYONE_MEDIA_CACHE_DIR = '{dest}/second'; " +
+    "`$p = [Diagnostics.Process]::GetCurrentProcess(); `$c0 = `$p.TotalProcessorTime.TotalSeconds; `$sw = [Diagnostics.Stopwatch]::StartNew(); " +
+    "`$s = Invoke-MediaDownload s3://bench/w/ -Recurse -Summary; `$p.Refresh(); if (`$s.Downloaded -ne $count) { exit 1 }; " +
+    "'WARM {0} {1}' -f `$sw.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture), (`$p.TotalProcessorTime.TotalSeconds - `$c0).ToString([cultureinfo]::InvariantCulture)")
 $startArgs = @($launch.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$psd1'")
 
-$r = [ordered]@{ objects = $count; start_up = @(); foc_s3 = @(); aws = @(); rclone = @(); foc_http = @(); curl = @() }
+$r = [ordered]@{ objects = $count; start_up = @(); warm = @(); foc_s3 = @(); aws = @(); rclone = @(); foc_http = @(); curl = @() }
 try {
 foreach ($run in 1..$Runs) {
     $r.start_up += Measure-Whole $launch.File $startArgs $foc (Join-Path $Work "whole-start-$run.log") -Expect 0
     $r.foc_s3 += Measure-Whole $launch.File $focArgs $foc (Join-Path $Work "whole-foc-$run.log") $s3Pids
+    $warmLog = Join-Path $Work "whole-warm-$run.log"
+    $null = Measure-Whole $launch.File $focWarmArgs $foc $warmLog $s3Pids -Expect (2 * $count)
+    $w = (Get-Content $warmLog | Where-Object { $_ -match '^WARM ' } | Select-Object -Last 1) -split ' '
+    $r.warm += [pscustomobject]@{ Wall = [double]::Parse($w[1], [cultureinfo]::InvariantCulture); Cpu = [double]::Parse($w[2], [cultureinfo]::InvariantCulture); ServerCpu = $null }
     if ($Peer.aws) { $r.aws += Measure-Whole $Peer.aws @('s3', 'cp', 's3://bench/w/', '{dest}', '--recursive', '--endpoint-url', $S3.endpoint, '--only-show-errors') $aws (Join-Path $Work "whole-aws-$run.log") $s3Pids }
     if ($Peer.rclone) { $r.rclone += Measure-Whole $Peer.rclone @('copy', 'ws3:bench/w', '{dest}', '--transfers', '16', '--s3-no-check-bucket', '-q') $rc (Join-Path $Work "whole-rclone-$run.log") $s3Pids }
     $r.foc_http += Measure-Whole $launch.File $focHttpArgs $foc (Join-Path $Work "whole-foc-http-$run.log") $httpPids

@@ -396,6 +396,11 @@ function Write-WholeMarkdown($rows, [Text.StringBuilder] $sb, [int] $n, $w) {
     $startWall = Get-Median @(@($w.start_up) | ForEach-Object Wall); $startCpu = Get-Median @(@($w.start_up) | ForEach-Object Cpu)
     [void]$sb.AppendLine(("Start-up alone (a new pwsh that only runs Import-Module): {0:0.00} s wall, {1:0.00} s CPU (median). Nothing is requested during it." -f $startWall, $startCpu))
     [void]$sb.AppendLine()
+    if (@($w.warm).Count) {
+        $rcCpu = ($rows | Where-Object Peer -like 'rclone*').PeerCpu
+        [void]$sb.AppendLine(("Warm: the same prewarm run a second time in the same process, into a new cache, takes {0:0.00} s wall and {1:0.00} s CPU (median): the engine's own cost once start-up and JIT are behind it{2}." -f (Get-Median @(@($w.warm) | ForEach-Object Wall)), (Get-Median @(@($w.warm) | ForEach-Object Cpu)), $(if ($rcCpu) { ', against rclone''s {0:0.00} s CPU for the whole job' -f $rcCpu } else { '' })))
+        [void]$sb.AppendLine()
+    }
     $rc = $rows | Where-Object Peer -like 'rclone*'
     $aw = ($rows | Where-Object Peer -like 'aws*').PeerWall
     if ($rc -and $rc.PeerServer -and $rc.PeerWall) {
@@ -418,7 +423,7 @@ if ($onlyWhole) {
     [void]$sb.AppendLine("Run $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC by ``build.ps1 -Task Bench -Filter whole$(if ($Quick) { ' -Quick' })``, $Runs run(s) each; load average at start $($loadAtStart -join ' '), at end $(((Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3) -join ' '); $([Environment]::ProcessorCount) cores.")
     [void]$sb.AppendLine()
     Write-WholeMarkdown $rows $sb $size.Whole $m.scenario7
-    [void]$sb.AppendLine('Every run: ' + ((@('start_up', 'foc_s3', 'aws', 'rclone', 'foc_http', 'curl') | ForEach-Object { "$_ " + ((@($m.scenario7[$_]) | ForEach-Object { '{0:0.0}s/{1:0.0}cpu/{2:0.0}srv' -f $_.Wall, $_.Cpu, $_.ServerCpu }) -join ', ') }) -join '; '))
+    [void]$sb.AppendLine('Every run: ' + ((@('start_up', 'warm', 'foc_s3', 'aws', 'rclone', 'foc_http', 'curl') | ForEach-Object { "$_ " + ((@($m.scenario7[$_]) | ForEach-Object { '{0:0.0}s/{1:0.0}cpu/{2:0.0}srv' -f $_.Wall, $_.Cpu, $_.ServerCpu }) -join ', ') }) -join '; '))
     Set-Content (Join-Path $OutputDir 'whole-process.md') $sb.ToString() -Encoding utf8NoBOM
     $m | ConvertTo-Json -Depth 6 | Set-Content (Join-Path $OutputDir 'whole-process.json') -Encoding utf8NoBOM
     Write-Host $sb.ToString()
