@@ -126,7 +126,8 @@ public sealed class S3Store : PresignedStore, IDisposable
     {
         var client = await ClientForBucketAsync(item.Bucket, ct).ConfigureAwait(false);
         var plain = SigV4Presigner.IsPlainKey(item.Key);
-        var credentials = plain ? await _settings.Credentials!.GetCredentialsAsync().ConfigureAwait(false) : null;
+        var credentials = plain ? await _settings.Credentials!.GetCredentialsAsync().ConfigureAwait(false) is { } c
+            ? new SigningCredentials(c.AccessKey, c.SecretKey, c.Token) : null : null;
         if (plain && _presigners.TryGetValue((client, item.Bucket), out var presigner) && presigner is not null)
             return new Uri(presigner.Presign(item.Key, credentials!, DateTime.UtcNow));
         var url = await SdkPresignAsync(client, item).ConfigureAwait(false);

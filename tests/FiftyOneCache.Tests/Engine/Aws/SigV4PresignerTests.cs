@@ -3,7 +3,9 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using FiftyOneCache.Engine.Storage.S3;
+using FiftyOneCache.Engine.Storage;
+using Minio;
+using Minio.DataModel.Args;
 using Xunit;
 
 namespace FiftyOneCache.Tests.Engine.Aws;
@@ -30,7 +32,8 @@ public class SigV4PresignerTests
         if (endpoint is not null) { cfg.ServiceURL = endpoint; cfg.AuthenticationRegion = region; }
         else cfg.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
         using var client = new AmazonS3Client(creds, cfg);
-        var immutable = creds.GetCredentials();
+        var c = creds.GetCredentials();
+        var immutable = new SigningCredentials(c.AccessKey, c.SecretKey, c.Token);
         string Sdk(string key) => client.GetPreSignedURL(new GetPreSignedUrlRequest
         {
             BucketName = "media-bucket", Key = key, Verb = HttpVerb.GET, Expires = DateTime.UtcNow.AddHours(2),
@@ -51,10 +54,30 @@ public class SigV4PresignerTests
     [Fact]
     public void AUrlItCannotReproduceTeachesNothing()
     {
-        var creds = new ImmutableCredentials("AKIDEXAMPLE", "secret", null);
+        var creds = new SigningCredentials("AKIDEXAMPLE", "secret", null);
         const string sdk = "http://127.0.0.1:9000/b/k.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20261130%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261130T120000Z&X-Amz-Expires=7200&X-Amz-SignedHeaders=host&X-Amz-Signature=0000";
         Assert.Null(SigV4Presigner.Learn(sdk, "k.jpg", creds));                         // a signature that is not ours
         Assert.Null(SigV4Presigner.Learn(sdk.Replace("&X-Amz-Signature", "&x-id=GetObject&X-Amz-Signature"), "k.jpg", creds));
+    }
+
+    [Theory]
+    [InlineData("http", 9000, "us-east-1")]
+    [InlineData("https", 443, "eu-central-1")]
+    public async Task ThePresignerLearntFromTheMinioClientSignsAsItDoes(string scheme, int port, string region)
+    {
+        using var client = (MinioClient)new MinioClient().WithEndpoint("127.0.0.1", port).WithSSL(scheme == "https").WithRegion(region)
+            .WithCredentials("minioadmin", "minio/secret+key").Build();
+        var creds = new SigningCredentials("minioadmin", "minio/secret+key", null);
+        Task<string> Sdk(string key) => client.PresignedGetObjectAsync(new PresignedGetObjectArgs().WithBucket("media").WithObject(key).WithExpiry(7200));
+        var presigner = SigV4Presigner.Learn(await Sdk("images/first.jpg"), "images/first.jpg", creds);
+        Assert.NotNull(presigner);
+        foreach (var key in new[] { "a.png", "deep/er/v-1_2~x.MP4" })
+        {
+            var expected = await Sdk(key);
+            var date = DateTime.ParseExact(System.Web.HttpUtility.ParseQueryString(new Uri(expected).Query)["X-Amz-Date"]!,
+                "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+            Assert.Equal(expected, presigner!.Presign(key, creds, date));
+        }
     }
 
     [Theory]

@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Amazon.Runtime;
 
-namespace FiftyOneCache.Engine.Storage.S3;
+namespace FiftyOneCache.Engine.Storage;
 
 /// <summary>
 /// Presigned GET URLs for the keys of one bucket, signed here (AWS Signature Version 4, query form) instead of by
-/// the SDK for every object. The SDK's presigner runs its whole request pipeline and endpoint rules engine per
-/// URL: the largest single cost per object in a prefetch of small objects. Nothing is guessed: a presigner is
+/// the SDK for every object (S3 and MinIO). The AWS SDK's presigner runs its whole request pipeline and endpoint
+/// rules engine per URL: the largest single cost per object in a prefetch of small objects. Nothing is guessed: a presigner is
 /// only made from a URL the SDK produced, by re-signing that URL's own inputs (key, time, expiry, credential
 /// scope) and getting the SDK's string back byte for byte; any difference (another endpoint form, an extra
 /// parameter) leaves the bucket with the SDK. Keys with characters that need escaping also stay with the SDK.
@@ -56,7 +55,7 @@ internal sealed class SigV4Presigner
     /// A presigner for the bucket of <paramref name="sdkUrl"/> (the SDK's presigned GET of <paramref name="key"/>,
     /// made with <paramref name="credentials"/>), or null when re-signing its inputs does not give it back exactly.
     /// </summary>
-    public static SigV4Presigner? Learn(string sdkUrl, string key, ImmutableCredentials credentials)
+    public static SigV4Presigner? Learn(string sdkUrl, string key, SigningCredentials credentials)
     {
         if (!IsPlainKey(key) || !Uri.TryCreate(sdkUrl, UriKind.Absolute, out var uri)) return null;
         var q = sdkUrl.IndexOf('?');
@@ -87,7 +86,7 @@ internal sealed class SigV4Presigner
     }
 
     /// <summary>The presigned GET URL of <paramref name="key"/> (a plain key: see <see cref="IsPlainKey"/>) at <paramref name="now"/>.</summary>
-    public string Presign(string key, ImmutableCredentials credentials, DateTime now)
+    public string Presign(string key, SigningCredentials credentials, DateTime now)
     {
         var date = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var day = date[..8];
@@ -136,3 +135,6 @@ internal sealed class SigV4Presigner
 
     static string Hex(byte[] bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
 }
+
+/// <summary>What a SigV4 signature is made with (a store's SDK type converted, so the signer depends on no SDK).</summary>
+internal sealed record SigningCredentials(string AccessKey, string SecretKey, string? Token);
