@@ -16,7 +16,8 @@ param(
     [Parameter(Mandatory)] [string] $ModuleDir,
     [Parameter(Mandatory)] [hashtable] $Peer,
     [int] $Runs = 3,
-    [int] $HttpServerPid = 0                  # nginx's master process (its workers are counted with it), if nginx serves
+    [int] $HttpServerPid = 0,                 # nginx's master process (its workers are counted with it), if nginx serves
+    [string] $HostFloorDll                    # bench/HostFloor built: the least a PowerShell module on .NET can do
 )
 $ErrorActionPreference = 'Stop'
 $time = $Peer.time
@@ -92,12 +93,23 @@ $focWarmArgs = @($launch.Prefix) + @('-NoProfile', '-NonInteractive', '-Command'
     "`$p = [Diagnostics.Process]::GetCurrentProcess(); `$c0 = `$p.TotalProcessorTime.TotalSeconds; `$sw = [Diagnostics.Stopwatch]::StartNew(); " +
     "`$s = Invoke-MediaDownload s3://bench/w/ -Recurse -Summary; `$p.Refresh(); if (`$s.Downloaded -ne $count) { exit 1 }; " +
     "'WARM {0} {1}' -f `$sw.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture), (`$p.TotalProcessorTime.TotalSeconds - `$c0).ToString([cultureinfo]::InvariantCulture)")
+# The host's floor: a new pwsh that loads a minimal .NET downloader (pooled HttpClient, temporary file and rename;
+# no listing, signing, cache, index or locks) and fetches the same objects, 16 at a time. s3rver serves unsigned
+# path-style GETs, so the S3 floor skips even the signing.
+$s3Urls = Join-Path $Work 'whole-s3-urls.txt'
+[IO.File]::WriteAllLines($s3Urls, [string[]]@($names | ForEach-Object { "$($S3.endpoint)/bench/w/$_" }))
+$floorArgs = { param($list) @($launch.Prefix) + @('-NoProfile', '-NonInteractive', '-Command',
+    "Add-Type -Path '$HostFloorDll'; if ([HostFloor.Fetcher]::Fetch([IO.File]::ReadAllLines('$list'), '{dest}', 16) -ne $count) { exit 1 }") }
 $startArgs = @($launch.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$psd1'")
 
-$r = [ordered]@{ objects = $count; start_up = @(); warm = @(); foc_s3 = @(); aws = @(); rclone = @(); foc_http = @(); curl = @() }
+$r = [ordered]@{ objects = $count; start_up = @(); floor_s3 = @(); floor_http = @(); warm = @(); foc_s3 = @(); aws = @(); rclone = @(); foc_http = @(); curl = @() }
 try {
 foreach ($run in 1..$Runs) {
     $r.start_up += Measure-Whole $launch.File $startArgs $foc (Join-Path $Work "whole-start-$run.log") -Expect 0
+    if ($HostFloorDll) {
+        $r.floor_s3 += Measure-Whole $launch.File (& $floorArgs $s3Urls) @{} (Join-Path $Work "whole-floor-s3-$run.log") $s3Pids
+        $r.floor_http += Measure-Whole $launch.File (& $floorArgs $urls) @{} (Join-Path $Work "whole-floor-http-$run.log") $httpPids
+    }
     $r.foc_s3 += Measure-Whole $launch.File $focArgs $foc (Join-Path $Work "whole-foc-$run.log") $s3Pids
     $warmLog = Join-Path $Work "whole-warm-$run.log"
     $null = Measure-Whole $launch.File $focWarmArgs $foc $warmLog $s3Pids -Expect (2 * $count)

@@ -175,6 +175,8 @@ if (-not (Test-Path (Join-Path $ModuleDir 'FiftyOneCache.psd1'))) { throw "No mo
 $focBenchDir = Join-Path $Out 'focbench'
 Invoke-Native dotnet @('build', (Join-Path $Root 'bench/FocBench/FocBench.csproj'), '-c', 'Release', '-o', $focBenchDir, '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
 $focBench = Join-Path $focBenchDir 'FocBench.dll'
+$hostFloorDir = Join-Path $Out 'hostfloor'
+Invoke-Native dotnet @('build', (Join-Path $Root 'bench/HostFloor/HostFloor.csproj'), '-c', 'Release', '-o', $hostFloorDir, '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
 
 $work = Join-Path ([IO.Path]::GetTempPath()) "foc-bench-$PID"
 $logs = Join-Path $work 'logs'
@@ -358,7 +360,7 @@ try {
 
     # ------------------------------------------------------------------------------------------ 7. whole process
     Say "Scenario 7: whole process (start-up, listing, $($size.Whole) x 100 KB): wall and CPU seconds per tool"
-    $m.scenario7 = & (Join-Path $Root 'bench/WholeProcess.ps1') -S3 $s3 -HttpUrl $httpServer.Url -DataDir $data -Work $work -ModuleDir $ModuleDir -Peer $peer -Runs $Runs -HttpServerPid $(if ($nginx) { $nginx.Process.Id } else { 0 })
+    $m.scenario7 = & (Join-Path $Root 'bench/WholeProcess.ps1') -S3 $s3 -HttpUrl $httpServer.Url -DataDir $data -Work $work -ModuleDir $ModuleDir -Peer $peer -Runs $Runs -HttpServerPid $(if ($nginx) { $nginx.Process.Id } else { 0 }) -HostFloorDll (Join-Path $hostFloorDir 'HostFloor.dll')
 } finally {
     Stop-Nginx $nginx
     Stop-TestServers $servers
@@ -396,6 +398,13 @@ function Write-WholeMarkdown($rows, [Text.StringBuilder] $sb, [int] $n, $w) {
     $startWall = Get-Median @(@($w.start_up) | ForEach-Object Wall); $startCpu = Get-Median @(@($w.start_up) | ForEach-Object Cpu)
     [void]$sb.AppendLine(("Start-up alone (a new pwsh that only runs Import-Module): {0:0.00} s wall, {1:0.00} s CPU (median). Nothing is requested during it." -f $startWall, $startCpu))
     [void]$sb.AppendLine()
+    if (@($w.floor_s3).Count) {
+        $rcCpu = ($rows | Where-Object Peer -like 'rclone*').PeerCpu
+        $fs = [pscustomobject]@{ Wall = (Get-Median @(@($w.floor_s3) | ForEach-Object Wall)); Cpu = (Get-Median @(@($w.floor_s3) | ForEach-Object Cpu)) }
+        $fhw = [pscustomobject]@{ Wall = (Get-Median @(@($w.floor_http) | ForEach-Object Wall)); Cpu = (Get-Median @(@($w.floor_http) | ForEach-Object Cpu)) }
+        [void]$sb.AppendLine(("Host floor: a new pwsh that loads a minimal .NET downloader (pooled HttpClient, temporary file and rename; no listing, signing, cache, index or locks) fetching the same objects 16 at a time takes {0:0.00} s wall and {1:0.00} s CPU from s3rver (unsigned GETs), {2:0.00} s and {3:0.00} s CPU from nginx{4}." -f $fs.Wall, $fs.Cpu, $fhw.Wall, $fhw.Cpu, $(if ($rcCpu) { '; rclone''s whole job takes {0:0.00} s CPU' -f $rcCpu } else { '' })))
+        [void]$sb.AppendLine()
+    }
     if (@($w.warm).Count) {
         $rcCpu = ($rows | Where-Object Peer -like 'rclone*').PeerCpu
         [void]$sb.AppendLine(("Warm: the same prewarm run a second time in the same process, into a new cache, takes {0:0.00} s wall and {1:0.00} s CPU (median): the engine's own cost once start-up and JIT are behind it{2}." -f (Get-Median @(@($w.warm) | ForEach-Object Wall)), (Get-Median @(@($w.warm) | ForEach-Object Cpu)), $(if ($rcCpu) { ', against rclone''s {0:0.00} s CPU for the whole job' -f $rcCpu } else { '' })))
@@ -423,7 +432,7 @@ if ($onlyWhole) {
     [void]$sb.AppendLine("Run $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC by ``build.ps1 -Task Bench -Filter whole$(if ($Quick) { ' -Quick' })``, $Runs run(s) each; load average at start $($loadAtStart -join ' '), at end $(((Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3) -join ' '); $([Environment]::ProcessorCount) cores.")
     [void]$sb.AppendLine()
     Write-WholeMarkdown $rows $sb $size.Whole $m.scenario7
-    [void]$sb.AppendLine('Every run: ' + ((@('start_up', 'warm', 'foc_s3', 'aws', 'rclone', 'foc_http', 'curl') | ForEach-Object { "$_ " + ((@($m.scenario7[$_]) | ForEach-Object { '{0:0.0}s/{1:0.0}cpu/{2:0.0}srv' -f $_.Wall, $_.Cpu, $_.ServerCpu }) -join ', ') }) -join '; '))
+    [void]$sb.AppendLine('Every run: ' + ((@('start_up', 'floor_s3', 'floor_http', 'warm', 'foc_s3', 'aws', 'rclone', 'foc_http', 'curl') | ForEach-Object { "$_ " + ((@($m.scenario7[$_]) | ForEach-Object { '{0:0.0}s/{1:0.0}cpu/{2:0.0}srv' -f $_.Wall, $_.Cpu, $_.ServerCpu }) -join ', ') }) -join '; '))
     Set-Content (Join-Path $OutputDir 'whole-process.md') $sb.ToString() -Encoding utf8NoBOM
     $m | ConvertTo-Json -Depth 6 | Set-Content (Join-Path $OutputDir 'whole-process.json') -Encoding utf8NoBOM
     Write-Host $sb.ToString()

@@ -114,7 +114,6 @@ public sealed partial class MediaCache : IDisposable
     /// </summary>
     public bool TryRemoveUnpinned(string rel)
     {
-        if (Pins.IsPinnedHere(rel)) return false;
         using var pin = Pins.TryExclusive(rel);
         if (pin is null) return false;
         using var held = Locks.TryAcquire(rel);

@@ -11,105 +11,103 @@ namespace FiftyOneCache.Engine.Cache;
 public sealed class PinLocks : IDisposable
 {
     public const int Stripes = 1 << 12;
-    readonly object _gate = new();
-    /// <summary>Per stripe, how many pins this instance holds on it: its shared kernel lock lives while this is above 0.</summary>
-    readonly Dictionary<int, int> _pinned = new();
-    /// <summary>Stripes this instance holds exclusively (an eviction deleting): its own pins wait for them too.</summary>
-    readonly HashSet<int> _exclusive = new();
-    readonly Dictionary<string, int> _keys = new(StringComparer.Ordinal);
+    /// <summary>Per stripe, under its own lock (streams of hits pin from many threads at once; one lock for all
+    /// of them was the slowest part of a cache hit): how many pins this instance holds on it, whose shared kernel
+    /// lock lives while that is above 0, and whether an eviction here holds it exclusively.</summary>
+    readonly StripeState[] _stripes = new StripeState[Stripes];
     readonly StripeLockSet _kernel;
+
+    sealed class StripeState
+    {
+        public int Pins;
+        public bool Exclusive;
+    }
 
     public PinLocks(string dir)
     {
         _kernel = StripeLockSet.Open(dir, stripe => Path.Combine(dir, $"{stripe:x3}.pin"));
+        for (var i = 0; i < Stripes; i++) _stripes[i] = new StripeState();
     }
 
     public static int StripeOf(string key) => ObjectLocks.Stripe(key, Stripes);
 
     /// <summary>Pins <paramref name="key"/>; waits only while an eviction holds its stripe.</summary>
-    public async Task<IDisposable> PinAsync(string key, CancellationToken ct)
+    public ValueTask<IDisposable> PinAsync(string key, CancellationToken ct)
     {
         var stripe = StripeOf(key);
+        return TryPin(stripe) ? new ValueTask<IDisposable>(new Pin(this, stripe)) : new ValueTask<IDisposable>(PinSlowAsync(stripe, ct));
+    }
+
+    async Task<IDisposable> PinSlowAsync(int stripe, CancellationToken ct)
+    {
         var delay = 1;
-        while (true)
+        do
         {
-            lock (_gate)
-            {
-                if (_pinned.TryGetValue(stripe, out var count))
-                {
-                    _pinned[stripe] = count + 1;
-                    _keys[key] = _keys.GetValueOrDefault(key) + 1;
-                    return new Pin(this, key, stripe);
-                }
-                if (!_exclusive.Contains(stripe) && _kernel.TryLock(stripe, exclusive: false))
-                {
-                    _pinned[stripe] = 1;
-                    _keys[key] = _keys.GetValueOrDefault(key) + 1;
-                    return new Pin(this, key, stripe);
-                }
-            }
             await Task.Delay(delay, ct).ConfigureAwait(false); // an eviction is deleting on this stripe: a moment
             delay = Math.Min(delay * 2, 20);
         }
+        while (!TryPin(stripe));
+        return new Pin(this, stripe);
     }
 
-    /// <summary>Whether this process pins <paramref name="key"/> now.</summary>
-    public bool IsPinnedHere(string key)
+    bool TryPin(int stripe)
     {
-        lock (_gate) return _keys.ContainsKey(key);
-    }
-
-    public int CountHere
-    {
-        get { lock (_gate) return _keys.Count; }
+        var s = _stripes[stripe];
+        lock (s)
+        {
+            if (s.Pins > 0) { s.Pins++; return true; }
+            if (s.Exclusive || !_kernel.TryLock(stripe, exclusive: false)) return false;
+            s.Pins = 1;
+            return true;
+        }
     }
 
     /// <summary>
     /// For eviction and clear-after-use: the stripe of <paramref name="key"/> taken exclusively, or null when any
-    /// process pins something on it (a pinned neighbour on the same stripe also says no: the file simply waits
-    /// for a later pass).
+    /// process, this one included, pins something on it (a pinned neighbour on the same stripe also says no: the
+    /// file simply waits for a later pass).
     /// </summary>
     public IDisposable? TryExclusive(string key)
     {
         var stripe = StripeOf(key);
-        lock (_gate)
+        var s = _stripes[stripe];
+        lock (s)
         {
-            if (_pinned.ContainsKey(stripe) || _exclusive.Contains(stripe)) return null;
-            if (!_kernel.TryLock(stripe, exclusive: true)) return null;
-            _exclusive.Add(stripe);
-            return new Exclusive(this, stripe);
+            if (s.Pins > 0 || s.Exclusive || !_kernel.TryLock(stripe, exclusive: true)) return null;
+            s.Exclusive = true;
         }
+        return new Exclusive(this, stripe);
     }
 
-    void Release(string key, int stripe)
+    void Release(int stripe)
     {
-        lock (_gate)
+        var s = _stripes[stripe];
+        lock (s)
         {
-            if (_keys.TryGetValue(key, out var n)) { if (n <= 1) _keys.Remove(key); else _keys[key] = n - 1; }
-            if (!_pinned.TryGetValue(stripe, out var count)) return;
-            if (count > 1) { _pinned[stripe] = count - 1; return; }
-            _pinned.Remove(stripe);
-            _kernel.Unlock(stripe);
+            if (s.Pins == 0) return;
+            if (--s.Pins == 0) _kernel.Unlock(stripe);
         }
     }
 
     void ReleaseExclusive(int stripe)
     {
-        lock (_gate)
+        var s = _stripes[stripe];
+        lock (s)
         {
-            if (!_exclusive.Remove(stripe)) return;
+            if (!s.Exclusive) return;
+            s.Exclusive = false;
             _kernel.Unlock(stripe);
         }
     }
 
     public void Dispose() => _kernel.Dispose();
 
-    sealed class Pin(PinLocks owner, string key, int stripe) : IDisposable
+    sealed class Pin(PinLocks owner, int stripe) : IDisposable
     {
         int _released;
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0) owner.Release(key, stripe);
+            if (Interlocked.Exchange(ref _released, 1) == 0) owner.Release(stripe);
         }
     }
 

@@ -88,7 +88,7 @@ public class LockTests
         {
             Assert.NotNull(deleting);
             Assert.Null(evictor.TryExclusive("media/s3/b/k"));
-            var waiting = pinner.PinAsync("media/s3/b/k", CancellationToken.None);
+            var waiting = pinner.PinAsync("media/s3/b/k", CancellationToken.None).AsTask();
             await Task.Delay(50);
             Assert.False(waiting.IsCompleted); // a pin waits while an eviction deletes on its stripe
             deleting!.Dispose();
