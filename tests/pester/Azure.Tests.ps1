@@ -211,6 +211,17 @@ Describe 'Azure Blob Storage store' {
         $items.Path | Should -Contain "$proxy/$c/many/7.txt"
     }
 
+    It 'a page size set later in the same session takes effect' {
+        1..9 | ForEach-Object { Set-AzuriteBlob $c "pages/$_.txt" ([Text.Encoding]::UTF8.GetBytes("p$_")) }
+        Use-AccountKey -Url $proxy -Alias 'az'
+        $root = $proxy -replace '/devstoreaccount1$', ''
+        (Invoke-MediaDownload "az://$c/pages/" -Recurse -Summary).Downloaded | Should -Be 9
+        (Invoke-RestMethod "$root/__stats").requests."GET /devstoreaccount1/$c" | Should -Be 1   # one page of up to 5,000
+        $env:FOC_AZURE_LIST_PAGE_SIZE = '4'
+        (Invoke-MediaDownload "az://$c/pages/" -Recurse -Summary).Cached | Should -Be 9
+        (Invoke-RestMethod "$root/__stats").requests."GET /devstoreaccount1/$c" | Should -Be 4   # then 3 pages of 4
+    }
+
     It '-Update re-downloads after the blob changed (new ETag), not before' {
         Set-AzuriteBlob $c 'upd.txt' ([Text.Encoding]::UTF8.GetBytes('one'))
         Use-AccountKey -Alias 'az'

@@ -26,12 +26,13 @@ internal static class CacheSessions
         catch { Caches.TryRemove(key, out _); throw; }
     }
 
-    /// <summary>Credential settings from the environment change which clients a cache needs; hashed, never kept.</summary>
+    /// <summary>Credential (and store client) settings from the environment change which clients a cache needs; hashed, never kept.</summary>
     static string CredentialEnvironmentHash()
     {
         var vars = Environment.GetEnvironmentVariables().Keys.Cast<string>()
             .Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k.StartsWith("MINIO_", StringComparison.Ordinal)
-                        || k.StartsWith("GOOGLE_", StringComparison.Ordinal) || k.StartsWith("AZURE_", StringComparison.Ordinal) || k == "STORAGE_EMULATOR_HOST")
+                        || k.StartsWith("GOOGLE_", StringComparison.Ordinal) || k.StartsWith("AZURE_", StringComparison.Ordinal) || k == "STORAGE_EMULATOR_HOST"
+                        || k == Engine.Storage.Azure.AzureSettings.PageSizeVariable)
             .OrderBy(k => k, StringComparer.Ordinal)
             .Select(k => k + "=" + Environment.GetEnvironmentVariable(k));
         var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", vars)));
