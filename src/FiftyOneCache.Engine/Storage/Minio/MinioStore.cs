@@ -15,8 +15,8 @@ public sealed class MinioStore : PresignedStore, IDisposable
 {
     readonly MinioSettings _settings;
     readonly IMinioClient _client;
-    /// <summary>Per bucket, the presigner learnt from the client, or null where the client keeps signing.</summary>
-    readonly System.Collections.Concurrent.ConcurrentDictionary<string, SigV4Presigner?> _presigners = new(StringComparer.Ordinal);
+    /// <summary>Per bucket, signing learnt from the client's presigned URLs.</summary>
+    readonly LearntPresigners<string> _presigners = new();
 
     public MinioStore(MinioSettings settings, HttpTransport transport) : base(transport)
     {
@@ -50,17 +50,11 @@ public sealed class MinioStore : PresignedStore, IDisposable
         }
     }
 
-    protected override async Task<Uri> PresignGetAsync(MediaRef item, CancellationToken ct)
+    protected override Task<Uri> PresignGetAsync(MediaRef item, CancellationToken ct)
     {
-        // As for S3: the client signs a bucket's first plain key, and the module signs the rest once its signature of
-        // that first URL is the client's byte for byte (anonymous access has no signature to learn).
         var credentials = _settings.AccessKey is { } ak ? new SigningCredentials(ak, _settings.SecretKey ?? "", null) : null;
-        var plain = credentials is not null && SigV4Presigner.IsPlainKey(item.Key);
-        if (plain && _presigners.TryGetValue(item.Bucket, out var presigner) && presigner is not null)
-            return new Uri(presigner.Presign(item.Key, credentials!, DateTime.UtcNow));
-        var url = await _client.PresignedGetObjectAsync(new PresignedGetObjectArgs().WithBucket(item.Bucket).WithObject(item.Key).WithExpiry(7200)).ConfigureAwait(false);
-        if (plain) _presigners.TryAdd(item.Bucket, SigV4Presigner.Learn(url, item.Key, credentials!));
-        return new Uri(url);
+        return _presigners.PresignAsync(item.Bucket, item.Key, credentials, () =>
+            _client.PresignedGetObjectAsync(new PresignedGetObjectArgs().WithBucket(item.Bucket).WithObject(item.Key).WithExpiry(7200)));
     }
 
     protected override async IAsyncEnumerable<ListedObject> ListKeysAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken ct)

@@ -16,8 +16,8 @@ public sealed class S3Store : PresignedStore, IDisposable
     readonly S3Settings _settings;
     readonly ConcurrentDictionary<string, AmazonS3Client> _clients = new();
     readonly ConcurrentDictionary<string, string> _bucketRegions = new();
-    /// <summary>Per client and bucket, the presigner learnt from the SDK, or null where the SDK keeps signing.</summary>
-    readonly ConcurrentDictionary<(AmazonS3Client, string), SigV4Presigner?> _presigners = new();
+    /// <summary>Per client (region) and bucket, signing learnt from the SDK's presigned URLs.</summary>
+    readonly LearntPresigners<(AmazonS3Client, string)> _presigners = new();
 
     public S3Store(S3Settings settings, HttpTransport transport) : base(transport) => _settings = settings;
 
@@ -125,15 +125,10 @@ public sealed class S3Store : PresignedStore, IDisposable
     protected override async Task<Uri> PresignGetAsync(MediaRef item, CancellationToken ct)
     {
         var client = await ClientForBucketAsync(item.Bucket, ct).ConfigureAwait(false);
-        var plain = SigV4Presigner.IsPlainKey(item.Key);
-        var credentials = plain ? await _settings.Credentials!.GetCredentialsAsync().ConfigureAwait(false) is { } c
-            ? new SigningCredentials(c.AccessKey, c.SecretKey, c.Token) : null : null;
-        if (plain && _presigners.TryGetValue((client, item.Bucket), out var presigner) && presigner is not null)
-            return new Uri(presigner.Presign(item.Key, credentials!, DateTime.UtcNow));
-        var url = await SdkPresignAsync(client, item).ConfigureAwait(false);
-        // The first plain key of a bucket teaches the bucket's presigner, or shows that the SDK must keep signing it.
-        if (plain) _presigners.TryAdd((client, item.Bucket), SigV4Presigner.Learn(url, item.Key, credentials!));
-        return new Uri(url);
+        // Credentials are asked for only where the module may sign (plain keys); the SDK resolves its own.
+        var credentials = SigV4Presigner.IsPlainKey(item.Key) && await _settings.Credentials!.GetCredentialsAsync().ConfigureAwait(false) is { } c
+            ? new SigningCredentials(c.AccessKey, c.SecretKey, c.Token) : null;
+        return await _presigners.PresignAsync((client, item.Bucket), item.Key, credentials, () => SdkPresignAsync(client, item)).ConfigureAwait(false);
     }
 
     async Task<string> SdkPresignAsync(AmazonS3Client client, MediaRef item)
