@@ -368,12 +368,17 @@ try {
 }
 
 # ---------------------------------------------------------------------------------------------- results
+# The median of one property over scenario 7's runs of a tool (Wall, Cpu, ServerCpu); $null when not measured.
+function Get-RunMedian($Runs, [string] $Property) {
+    if (@($Runs).Count -and $null -ne @($Runs)[0].$Property) { Get-Median @(@($Runs) | ForEach-Object { $_.$Property }) } else { $null }
+}
+# Wall and CPU medians of one tool's runs.
+function Get-RunMedians($Runs) { [pscustomobject]@{ Wall = (Get-RunMedian $Runs 'Wall'); Cpu = (Get-RunMedian $Runs 'Cpu'); Server = (Get-RunMedian $Runs 'ServerCpu') } }
 function Get-WholeTable($w) {
-    $med = { param($list, $p) if (@($list).Count -and $null -ne @($list)[0].$p) { Get-Median @(@($list) | ForEach-Object { $_.$p }) } else { $null } }
-    $foc = [pscustomobject]@{ Wall = (& $med $w.foc_s3 'Wall'); Cpu = (& $med $w.foc_s3 'Cpu'); Server = (& $med $w.foc_s3 'ServerCpu') }
-    $fh = [pscustomobject]@{ Wall = (& $med $w.foc_http 'Wall'); Cpu = (& $med $w.foc_http 'Cpu'); Server = (& $med $w.foc_http 'ServerCpu') }
+    $foc = Get-RunMedians $w.foc_s3
+    $fh = Get-RunMedians $w.foc_http
     $rows = foreach ($p in @(@('rclone', 'rclone copy --transfers 16', 0.83, 'foc_s3'), @('aws', 'aws s3 cp --recursive', 0.33, 'foc_s3'), @('curl', 'curl --parallel --parallel-max 16', 1.25, 'foc_http'))) {
-        $pw = & $med $w[$p[0]] 'Wall'; $pc = & $med $w[$p[0]] 'Cpu'; $ps = & $med $w[$p[0]] 'ServerCpu'
+        $peer = Get-RunMedians $w[$p[0]]; $pw = $peer.Wall; $pc = $peer.Cpu; $ps = $peer.Server
         $mine = if ($p[3] -eq 'foc_s3') { $foc } else { $fh }
         $ratio = if ($pw) { $mine.Wall / $pw } else { $null }
         [pscustomobject][ordered]@{
@@ -395,19 +400,19 @@ function Write-WholeMarkdown($rows, [Text.StringBuilder] $sb, [int] $n, $w) {
     }
     [void]$sb.AppendLine()
     if (-not $w -or -not @($w.start_up).Count) { return }
-    $startWall = Get-Median @(@($w.start_up) | ForEach-Object Wall); $startCpu = Get-Median @(@($w.start_up) | ForEach-Object Cpu)
+    $start = Get-RunMedians $w.start_up; $startWall = $start.Wall; $startCpu = $start.Cpu
     [void]$sb.AppendLine(("Start-up alone (a new pwsh that only runs Import-Module): {0:0.00} s wall, {1:0.00} s CPU (median). Nothing is requested during it." -f $startWall, $startCpu))
     [void]$sb.AppendLine()
     if (@($w.floor_s3).Count) {
         $rcCpu = ($rows | Where-Object Peer -like 'rclone*').PeerCpu
-        $fs = [pscustomobject]@{ Wall = (Get-Median @(@($w.floor_s3) | ForEach-Object Wall)); Cpu = (Get-Median @(@($w.floor_s3) | ForEach-Object Cpu)) }
-        $fhw = [pscustomobject]@{ Wall = (Get-Median @(@($w.floor_http) | ForEach-Object Wall)); Cpu = (Get-Median @(@($w.floor_http) | ForEach-Object Cpu)) }
+        $fs = Get-RunMedians $w.floor_s3
+        $fhw = Get-RunMedians $w.floor_http
         [void]$sb.AppendLine(("Host floor: a new pwsh that loads a minimal .NET downloader (pooled HttpClient, temporary file and rename; no listing, signing, cache, index or locks) fetching the same objects 16 at a time takes {0:0.00} s wall and {1:0.00} s CPU from s3rver (unsigned GETs), {2:0.00} s and {3:0.00} s CPU from nginx{4}." -f $fs.Wall, $fs.Cpu, $fhw.Wall, $fhw.Cpu, $(if ($rcCpu) { '; rclone''s whole job takes {0:0.00} s CPU' -f $rcCpu } else { '' })))
         [void]$sb.AppendLine()
     }
     if (@($w.warm).Count) {
         $rcCpu = ($rows | Where-Object Peer -like 'rclone*').PeerCpu
-        [void]$sb.AppendLine(("Warm: the same prewarm run a second time in the same process, into a new cache, takes {0:0.00} s wall and {1:0.00} s CPU (median): the engine's own cost once start-up and JIT are behind it{2}." -f (Get-Median @(@($w.warm) | ForEach-Object Wall)), (Get-Median @(@($w.warm) | ForEach-Object Cpu)), $(if ($rcCpu) { ', against rclone''s {0:0.00} s CPU for the whole job' -f $rcCpu } else { '' })))
+        [void]$sb.AppendLine(("Warm: the same prewarm run a second time in the same process, into a new cache, takes {0:0.00} s wall and {1:0.00} s CPU (median): the engine's own cost once start-up and JIT are behind it{2}." -f (Get-RunMedian $w.warm 'Wall'), (Get-RunMedian $w.warm 'Cpu'), $(if ($rcCpu) { ', against rclone''s {0:0.00} s CPU for the whole job' -f $rcCpu } else { '' })))
         [void]$sb.AppendLine()
     }
     $rc = $rows | Where-Object Peer -like 'rclone*'
