@@ -34,11 +34,13 @@ public sealed class ClearMediaCacheCommand : DatasetInputCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    bool? _exists; // asked once per call: piped paths against a missing cache warn once
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName is PathSet or LiteralSet)
         {
-            if (!CacheDirectoryExists()) return;
+            if (!(_exists ??= CacheDirectoryExists())) return;
             _selector ??= new CachedItemSelector(this, Paths);
             var literal = ParameterSetName == LiteralSet;
             ClearItems((literal ? LiteralPath : Path).Where(p => p is not null).SelectMany(p => _selector.Select(p, literal, OpenCache)));
@@ -52,10 +54,8 @@ public sealed class ClearMediaCacheCommand : DatasetInputCmdlet
     /// </summary>
     bool Approve(string target, string action)
     {
-        var b = MyInvocation.BoundParameters;
-        var whatIf = b.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent;
-        var confirm = b.TryGetValue("Confirm", out var c) && ((SwitchParameter)c).IsPresent;
-        if (Force && !whatIf && !confirm)
+        var confirm = MyInvocation.BoundParameters.TryGetValue("Confirm", out var c) && ((SwitchParameter)c).IsPresent;
+        if (Force && !IsWhatIf() && !confirm)
         {
             WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\".");
             return true;

@@ -183,10 +183,6 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
         }
     }
 
-    bool IsVerbose() =>
-        MyInvocation.BoundParameters.TryGetValue("Verbose", out var v) ? ((SwitchParameter)v).IsPresent
-            : GetVariableValue("VerbosePreference") is ActionPreference p && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
-
     /// <summary>-Verbose: one line per item, what happened and where it is.</summary>
     static string ItemLine(MediaItemResult r)
     {
@@ -207,7 +203,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     void DescribeStore(string store)
     {
         if (string.IsNullOrEmpty(store) || store == "local" || !_storesDescribed.Add(store)) return;
-        if (!MyInvocation.BoundParameters.ContainsKey("Verbose")) return;
+        if (!(_verbose ??= IsVerbose())) return;
         try { WriteVerbose($"{store} credentials: {Cache!.Stores.Get(store).DescribeCredentials()}"); }
         catch (Exception e) { WriteVerbose($"{store} credentials: {e.Message}"); }
     }

@@ -44,6 +44,16 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
         return false;
     }
 
+    /// <summary>-WhatIf bound, else $WhatIfPreference (commands that decide themselves, not through ShouldProcess).</summary>
+    protected bool IsWhatIf() =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent
+            : GetVariableValue("WhatIfPreference") is { } pref && LanguagePrimitives.IsTrue(pref);
+
+    /// <summary>-Verbose bound, else $VerbosePreference.</summary>
+    protected bool IsVerbose() =>
+        MyInvocation.BoundParameters.TryGetValue("Verbose", out var v) ? ((SwitchParameter)v).IsPresent
+            : GetVariableValue("VerbosePreference") is ActionPreference p && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
+
     string SourceOf(string key) => Config.Sources.TryGetValue(key, out var s) ? s : "default";
 
     protected CacheConfig Config
@@ -68,6 +78,7 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
 
     protected MediaCache OpenCache()
     {
+        if (_opened is not null) return _opened; // once per call: the session key hashes the environment
         try
         {
             var cache = CacheSessions.Get(Config, Log);

@@ -48,15 +48,11 @@ public sealed class UpdateMediaMetadataCommand : MediaBatchCmdlet
         if (!_whatIf) base.BeginProcessing();
     }
 
-    bool IsWhatIf() =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent
-            : GetVariableValue("WhatIfPreference") is { } pref && LanguagePrimitives.IsTrue(pref);
-
     protected override void ProcessRecord()
     {
         if (!_whatIf) { base.ProcessRecord(); return; }
         if (IsDatasetInput) return;
-        var items = ParameterSetName == BucketKeySet ? new[] { $"s3://{BucketName}/{Key}" } : Path.Where(p => p is not null);
+        var items = ParameterSetName == BucketKeySet ? new[] { Engine.Storage.S3.S3Paths.Of(BucketName, Key) } : Path.Where(p => p is not null);
         foreach (var p in items)
             if (Paths.Resolve(p, out var error) is { } path) ShouldProcess(path, ItemAction);
             else WriteError(error!);
