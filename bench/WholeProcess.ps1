@@ -59,12 +59,7 @@ function Measure-Whole([string] $File, [string[]] $Arguments, [hashtable] $Envir
     foreach ($k in @($Environment.Keys)) { if ($Environment[$k] -is [string]) { $Environment[$k] = $Environment[$k].Replace('{dest}', $dest) } }
     & sync
     $server0 = Get-CpuSeconds $ServerPids
-    # PowerShell passes $null to a [string] as '': unset variables through the Env: drive instead.
-    $set = { param($k, $v) if ([string]::IsNullOrEmpty($v)) { Remove-Item "Env:$k" -ErrorAction SilentlyContinue } else { Set-Item "Env:$k" $v } }
-    $saved = @{}
-    foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); & $set $k $Environment[$k] }
-    try { & $time -f '%e %U %S' -o $timing $File @Arguments *> $Log }
-    finally { foreach ($k in $saved.Keys) { & $set $k $saved[$k] } }
+    Invoke-WithEnv $Environment { & $time -f '%e %U %S' -o $timing $File @Arguments *> $Log }   # build/Bench.ps1's
     if ($LASTEXITCODE -ne 0) { throw "$File failed ($LASTEXITCODE): $((Get-Content $Log -Tail 5) -join ' | ')" }
     $server = (Get-CpuSeconds $ServerPids) - $server0
     $files = @([IO.Directory]::EnumerateFiles($dest, '*', [IO.SearchOption]::AllDirectories) | Where-Object { $_ -notmatch '[\\/]\.fiftyonecache[\\/]' }).Count

@@ -3,7 +3,6 @@ param(
     # Tiny sizes and one run per measurement: a smoke test (no targets asserted).
     [switch] $Quick,
     # 'whole': only scenario 7 (whole process: wall and CPU seconds per tool), written to bench/whole-process.md.
-    # 'whole': only scenario 7 (whole process: wall and CPU seconds per tool), written to bench/whole-process.md.
     [string] $Filter,
     # Where results.md/.json/.svg go (default: bench/ in the repository).
     [string] $OutputDir,

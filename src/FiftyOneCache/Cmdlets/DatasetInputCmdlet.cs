@@ -88,7 +88,10 @@ public abstract class DatasetInputCmdlet : MediaCacheCmdlet
         var ds = OpenDataset();
         var filter = SelectedSamples(onlyWithoutMetadata);
         var selection = Selection;
-        var scenes = selection.IncludeAssets ? new CachedSceneReader(OpenCache(), FetchesScenes, Cancel) : null;
+        // Scenes are read from the cache; a command that only reads does not open (and so create) a missing one: it
+        // holds no scene, so there are no assets to add.
+        var scenes = selection.IncludeAssets && (FetchesScenes || Directory.Exists(Config.CacheDir))
+            ? new CachedSceneReader(OpenCache(), FetchesScenes, Cancel) : null;
         var reader = new DatasetMediaReader(ds)
         {
             ReadScene = scenes is null ? null : scenes.Read,

@@ -50,10 +50,12 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
     // -NoDownload against a cache directory that does not exist: say so, answer where each item would be cached,
     // and create nothing (the engine would create the directory and its index just by opening).
     bool _noCache;
+    /// <summary>With no cache: the path parser with MinIO routing, made once per call (it reads the MinIO ini file).</summary>
+    Engine.Storage.StoreRegistry? _stores;
 
     protected override void BeginProcessing()
     {
-        if (NoDownload && !CacheDirectoryExists()) { _noCache = true; return; }
+        if (NoDownload && !CacheDirectoryExists()) { _noCache = true; _stores = StoresWithoutCache(); return; }
         base.BeginProcessing();
     }
 
@@ -61,9 +63,9 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
     {
         if (!_noCache) { base.ProcessRecord(); return; }
         var inputs = IsDatasetInput ? DatasetSamples().Select(s => (s.FilePath, (object)s))
-            : ParameterSetName == BucketKeySet ? new[] { ($"s3://{BucketName}/{Key}", (object)new PSObject(new { BucketName, Key })) }
+            : ParameterSetName == BucketKeySet ? new[] { (Engine.Storage.S3.S3Paths.Of(BucketName, Key), (object)new PSObject(new { BucketName, Key })) }
             : Path.Where(p => p is not null).Select(p => (p, (object)p));
-        using var stores = StoresWithoutCache();
+        var stores = _stores!;
         foreach (var (text, target) in inputs)
         {
             var path = Paths.Resolve(text, out var error);
@@ -88,6 +90,13 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
     protected override void EndProcessing()
     {
         if (!_noCache) base.EndProcessing();
+    }
+
+    protected override void DisposeResources()
+    {
+        _stores?.Dispose();
+        _stores = null;
+        base.DisposeResources();
     }
 
     /// <summary>The path parser with MinIO routing, without opening (and so creating) the cache.</summary>
