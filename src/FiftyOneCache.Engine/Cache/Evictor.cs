@@ -94,6 +94,7 @@ public sealed class Evictor
             // slip in between the file's deletion and the row's, and no consumer can pin a file being deleted.
             // Nothing here waits for a lock, so holding several cannot deadlock.
             var held = new List<IDisposable>();
+            var stripesHeld = new HashSet<int>(); // pin stripes this pass holds: a second row on one needs no second lock
             var removed = new List<string>();
             try
             {
@@ -101,8 +102,13 @@ public sealed class Evictor
                 {
                     if (excess <= 0) break;
                     (afterMs, afterPath) = (e.LastAccessMs, e.Path);
-                    if (_pins.TryExclusive(e.Path) is not { } pin) continue;
-                    held.Add(pin);
+                    var stripe = PinLocks.StripeOf(e.Path);
+                    if (!stripesHeld.Contains(stripe))
+                    {
+                        if (_pins.TryExclusive(e.Path) is not { } pin) continue;
+                        held.Add(pin);
+                        stripesHeld.Add(stripe);
+                    }
                     if (_locks.TryAcquire(e.Path) is not { } l) continue;
                     held.Add(l);
                     var full = _fullPath(e.Path);
