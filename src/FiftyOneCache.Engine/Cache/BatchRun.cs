@@ -43,11 +43,12 @@ public sealed class BatchRun : IDisposable
     public void Taken(MediaItemResult r)
     {
         if (Interlocked.Exchange(ref r.Taken, 1) == 1) return;
-        _outstanding.TryRemove(r, out _);
+        // Only results that came through Deliver entered the window (a listing failure is written straight out).
+        var delivered = _outstanding.TryRemove(r, out _);
         r.Lease?.Dispose();
         if (_options.ClearAfterUse && r.Status is ItemStatus.Downloaded or ItemStatus.Updated && r.Relative is { } rel)
             _cache.TryRemoveUnpinned(rel);
-        _window?.Leave(r.WindowBytes);
+        if (delivered) _window?.Leave(r.WindowBytes);
         if (r.Lease is not null) _cache.Evictor.Nudge();
     }
 
