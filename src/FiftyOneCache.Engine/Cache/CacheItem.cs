@@ -26,7 +26,9 @@ public sealed record ItemOutcome(ItemStatus Status, string LocalPath, long Size,
 public sealed class CacheItem
 {
     readonly MediaCache _cache;
-    readonly string _what;
+    string? _what;
+    /// <summary>The item as messages name it; only a miss needs it (two regex passes: not for every cache hit).</summary>
+    string What => _what ??= $"'{Redact.ForDisplay(Ref.Original)}'";
 
     internal CacheItem(MediaCache cache, MediaRef item)
     {
@@ -34,7 +36,6 @@ public sealed class CacheItem
         Ref = item;
         Relative = CacheLayout.RelativePath(item);
         LocalPath = cache.FullPathOf(Relative);
-        _what = $"'{Redact.ForDisplay(item.Original)}'";
     }
 
     public MediaRef Ref { get; }
@@ -51,7 +52,7 @@ public sealed class CacheItem
         var lease = request.Hold ? await _cache.Pins.PinAsync(Relative, ct).ConfigureAwait(false) : null;
         try
         {
-            var entry = Index.Get(Relative);
+            var entry = request.Update ? null : Index.Get(Relative); // -Update reads the row again under the lock
             if (!request.Update && TryCached(entry) is { } size) return new(ItemStatus.Cached, LocalPath, size, entry?.ETag, lease);
             if (!request.Download)
             {
@@ -103,12 +104,12 @@ public sealed class CacheItem
             if (round == 1 && request.Listed is { } listed) stat = listed;
             else if (round == 1 && !request.Update && store is IReadWithStat direct)
             {
-                var opened = await retry.RunAsync(_ => direct.OpenWithStatAsync(Ref, ct), _what, _cache.Log, ct).ConfigureAwait(false);
+                var opened = await retry.RunAsync(_ => direct.OpenWithStatAsync(Ref, ct), What, _cache.Log, ct).ConfigureAwait(false);
                 stat = opened.Stat;
                 if (stat.Size > _cache.Downloader.SingleStreamThreshold && stat.SupportsRanges) await opened.Body.DisposeAsync().ConfigureAwait(false);
                 else body = opened.Body;
             }
-            else stat = await retry.RunAsync(_ => store.StatAsync(Ref, ct), _what, _cache.Log, ct).ConfigureAwait(false);
+            else stat = await retry.RunAsync(_ => store.StatAsync(Ref, ct), What, _cache.Log, ct).ConfigureAwait(false);
             var present = File.Exists(LocalPath);
             if (request.Update && present && Index.Get(Relative) is { State: IndexEntry.Complete } existing && SameVersion(existing, stat))
             {
@@ -119,7 +120,7 @@ public sealed class CacheItem
             if (!config.IsUnlimited && stat.Size > config.CacheSizeBytes)
             {
                 if (body is not null) await body.DisposeAsync().ConfigureAwait(false);
-                throw new CacheLimitException($"{_what} is {Sizes.Humanize(stat.Size)}, larger than the whole cache ({Sizes.Humanize(config.CacheSizeBytes)})");
+                throw new CacheLimitException($"{What} is {Sizes.Humanize(stat.Size)}, larger than the whole cache ({Sizes.Humanize(config.CacheSizeBytes)})");
             }
 
             await Index.ReserveAsync(Relative, Ref.Canonical, stat.Size).ConfigureAwait(false);

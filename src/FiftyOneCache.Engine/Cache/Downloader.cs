@@ -20,7 +20,6 @@ public sealed class Downloader
     public int BufferSize { get; init; } = 256 << 10;
     /// <summary>Objects up to this size are read whole into memory and written with one write.</summary>
     public long SmallObjectLimit { get; init; } = 1 << 20;
-    readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _knownDirs = new(StringComparer.Ordinal);
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
     public IEngineLog Log { get; init; } = NullLog.Instance;
 
@@ -36,15 +35,13 @@ public sealed class Downloader
     public async Task DownloadAsync(IObjectStore store, MediaRef item, RemoteStat stat, string finalPath,
                                     Action<long>? onBytes, CancellationToken ct, Stream? opened = null)
     {
-        var dir = Path.GetDirectoryName(finalPath)!;
         var temp = TempPathFor(finalPath);
         var what = $"'{Redact.ForDisplay(item.Original)}'";
         if (stat.Size <= SmallObjectLimit)
         {
-            await DownloadSmallAsync(store, item, stat, dir, temp, finalPath, what, onBytes, ct, opened).ConfigureAwait(false);
+            await DownloadSmallAsync(store, item, stat, temp, finalPath, what, onBytes, ct, opened).ConfigureAwait(false);
             return;
         }
-        Directory.CreateDirectory(dir);
         try
         {
             using (var handle = CreateTemp(temp, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous))
@@ -76,7 +73,7 @@ public sealed class Downloader
     /// write to the temporary file and the rename. Per object that is open, write, close, rename, where the
     /// general path needs a truncate, several positioned writes through the thread pool and a second read to verify.
     /// </summary>
-    async Task DownloadSmallAsync(IObjectStore store, MediaRef item, RemoteStat stat, string dir, string temp, string finalPath, string what,
+    async Task DownloadSmallAsync(IObjectStore store, MediaRef item, RemoteStat stat, string temp, string finalPath, string what,
                                   Action<long>? onBytes, CancellationToken ct, Stream? opened)
     {
         var size = (int)stat.Size;
@@ -108,7 +105,7 @@ public sealed class Downloader
                 throw new StoreException(StoreErrorKind.Corrupt, $"{what}: {bad}");
             try
             {
-                WriteWhole(dir, temp, buffer.AsSpan(0, size));
+                WriteWhole(temp, buffer.AsSpan(0, size));
                 File.Move(temp, finalPath, overwrite: true);
             }
             catch
@@ -124,18 +121,10 @@ public sealed class Downloader
     }
 
     /// <summary>One synchronous write: a small write costs less inline than a hop through the thread pool.</summary>
-    void WriteWhole(string dir, string temp, ReadOnlySpan<byte> bytes)
+    static void WriteWhole(string temp, ReadOnlySpan<byte> bytes)
     {
-        if (!_knownDirs.ContainsKey(dir)) { Directory.CreateDirectory(dir); _knownDirs.TryAdd(dir, 0); }
-        SafeFileHandle handle;
-        try { handle = CreateTemp(temp, FileAccess.Write, FileShare.None, FileOptions.None); }
-        catch (DirectoryNotFoundException)
-        {
-            // Removed since (an emptied folder after eviction or clear): make it again.
-            Directory.CreateDirectory(dir);
-            handle = CreateTemp(temp, FileAccess.Write, FileShare.None, FileOptions.None);
-        }
-        using (handle) RandomAccess.Write(handle, bytes, 0);
+        using var handle = CreateTemp(temp, FileAccess.Write, FileShare.None, FileOptions.None);
+        RandomAccess.Write(handle, bytes, 0);
     }
 
     /// <summary>
@@ -147,7 +136,13 @@ public sealed class Downloader
     static SafeFileHandle CreateTemp(string temp, FileAccess access, FileShare share, FileOptions options)
     {
         try { return File.OpenHandle(temp, FileMode.CreateNew, access, share, options); }
-        catch (IOException e) when (e is not DirectoryNotFoundException && File.Exists(temp))
+        catch (DirectoryNotFoundException)
+        {
+            // The object's folder is new, or was removed since (emptied by eviction or clear): make it, once per miss.
+            Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
+            return File.OpenHandle(temp, FileMode.CreateNew, access, share, options);
+        }
+        catch (IOException) when (File.Exists(temp))
         {
             File.Delete(temp);
             return File.OpenHandle(temp, FileMode.CreateNew, access, share, options);
@@ -220,8 +215,10 @@ public sealed class Downloader
         { throw new StoreException(StoreErrorKind.Transient, $"{what}: {e.Message}", e); }
     }
 
-    public static void TryDelete(string path)
+    /// <summary>Deletes a file if it can; false when the file is in use or not ours to delete.</summary>
+    public static bool TryDelete(string path)
     {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try { File.Delete(path); return true; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 }

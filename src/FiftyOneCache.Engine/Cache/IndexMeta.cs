@@ -67,15 +67,4 @@ public sealed class IndexMeta
             cmd.ExecuteNonQuery();
         }
     }
-
-    /// <summary>True when some row's path does not start with <paramref name="prefix"/>.</summary>
-    public bool HasPathsOutside(string prefix)
-    {
-        lock (_sql.Gate)
-        {
-            using var cmd = _sql.Command("SELECT EXISTS (SELECT 1 FROM entries WHERE substr(path, 1, length($p)) <> $p)");
-            cmd.Parameters.AddWithValue("$p", prefix);
-            return Convert.ToInt64(cmd.ExecuteScalar()) != 0;
-        }
-    }
 }

@@ -128,7 +128,7 @@ public sealed partial class MediaCache
             }
             else if (fi.Length != now.Size)
             {
-                if (!TryDeleteFile(full)) continue;
+                if (!Downloader.TryDelete(full)) continue;
                 Index.Remove(e.Path);
                 RemoveEmptyParents(Path.GetDirectoryName(full)!);
                 fixes.Add($"deleted a file whose size differs from its record (index {now.Size} bytes, disk {fi.Length} bytes; downloaded again on next use): {e.Path}");
@@ -143,16 +143,10 @@ public sealed partial class MediaCache
         var pending = Index.PendingEntries().Select(p => Downloader.TempPathFor(FullPathOf(p.Path))).ToHashSet(StringComparer.Ordinal);
         foreach (var temp in temps)
         {
-            if (pending.Contains(temp) || !TryDeleteFile(temp)) continue;
+            if (pending.Contains(temp) || !Downloader.TryDelete(temp)) continue;
             fixes.Add($"deleted a temporary file left by an interrupted download: {Path.GetRelativePath(Config.CacheDir, temp).Replace(Path.DirectorySeparatorChar, '/')}");
         }
         return fixes;
-    }
-
-    static bool TryDeleteFile(string path)
-    {
-        try { File.Delete(path); return true; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 }
 

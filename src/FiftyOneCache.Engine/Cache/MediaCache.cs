@@ -251,11 +251,7 @@ public sealed partial class MediaCache : IDisposable
         string? like = sourceWildcard is null ? null
             : sourceWildcard.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_").Replace('*', '%').Replace('?', '_');
         foreach (var e in Index.All(like))
-            yield return new CacheEntry
-            {
-                Source = e.Source, LocalPath = FullPathOf(e.Path), Size = e.Size, ETag = e.ETag, Checksum = e.Checksum,
-                LastAccess = e.LastAccess, Created = e.Created, InFlight = e.State == IndexEntry.Pending,
-            };
+            yield return CacheEntry.From(e, FullPathOf(e.Path));
     }
 
     public void Dispose()
