@@ -76,6 +76,22 @@ Describe 'Faulty network' {
         } finally { Remove-Item Env:AWS_ENDPOINT_URL, Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY -ErrorAction SilentlyContinue }
     }
 
+    It 'retries a throttled S3 listing page through the fault proxy' {
+        $env:AWS_ENDPOINT_URL = $servers.s3proxy.endpoint; $env:AWS_ACCESS_KEY_ID = 'S3RVER'; $env:AWS_SECRET_ACCESS_KEY = 'S3RVER'
+        try {
+            $http = [Net.Http.HttpClient]::new()
+            foreach ($i in 1..3) { $null = $http.PutAsync("$($servers.s3.endpoint)/media/$run/list/$i.bin", [Net.Http.ByteArrayContent]::new([byte[]]@(1, 2, $i))).GetAwaiter().GetResult() }
+            $before = (Invoke-RestMethod "$($servers.s3proxy.endpoint)/__stats").faultsInjected
+            # The listing is GET /media?list-type=2&prefix=... (path style): its first page answers 503 once.
+            Set-Faults $servers.s3proxy.endpoint @(@{ match = '/^\/media\/?$/'; kind = 'status'; status = 503; retryAfter = 1; times = 1 })
+            $s = Invoke-MediaDownload "s3://media/$run/list/" -Recurse -Summary
+            Clear-Faults $servers.s3proxy.endpoint
+            (Invoke-RestMethod "$($servers.s3proxy.endpoint)/__stats").faultsInjected | Should -Be ($before + 1)
+            $s.Downloaded | Should -Be 3
+            $s.Failed | Should -Be 0
+        } finally { Remove-Item Env:AWS_ENDPOINT_URL, Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY -ErrorAction SilentlyContinue }
+    }
+
     It 'recovers Azure reads through the fault proxy from <Name>' -ForEach @(
         @{ Name = 'az-503-retry-after'; Size = 300000; Rule = @{ kind = 'status'; status = 503; retryAfter = 1; times = 2 }; Min = 0.9 }
         @{ Name = 'az-reset-mid-body'; Size = 300000; Rule = @{ kind = 'reset'; afterBytes = 100000; times = 2 }; Min = 0 }

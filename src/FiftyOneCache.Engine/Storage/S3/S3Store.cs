@@ -144,14 +144,16 @@ public sealed class S3Store : PresignedStore, IDisposable
     {
         var client = await ClientForBucketAsync(bucket, ct).ConfigureAwait(false);
         var req = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, MaxKeys = 1000 };
+        var what = $"listing s3://{bucket}/{prefix}";
         while (true)
         {
-            ListObjectsV2Response page;
-            try { page = await client.ListObjectsV2Async(req, ct).ConfigureAwait(false); }
-            catch (Exception e) when (e is AmazonServiceException or AmazonClientException)
+            // The SDK's own retries are off (one retry layer): a throttled or failed page is asked again here, alone,
+            // from its continuation token, as Azure's listing does.
+            var page = await RetryPolicy.Default.RunAsync(async _ =>
             {
-                throw S3Errors.Map(e, $"listing s3://{bucket}/{prefix}");
-            }
+                try { return await client.ListObjectsV2Async(req, ct).ConfigureAwait(false); }
+                catch (Exception e) when (e is AmazonServiceException or AmazonClientException) { throw S3Errors.Map(e, what); }
+            }, what, Diagnostics.NullLog.Instance, ct).ConfigureAwait(false);
             foreach (var o in page.S3Objects ?? new List<S3Object>())
                 yield return new ListedObject(o.Key, o.Size, o.ETag,
                     o.LastModified is { } lm ? new DateTimeOffset(DateTime.SpecifyKind(lm, DateTimeKind.Utc)) : null);
