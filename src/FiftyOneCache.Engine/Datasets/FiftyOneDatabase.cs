@@ -85,7 +85,6 @@ public sealed class FiftyOneDatabase
             GroupMediaTypes = doc.TryGetValue("group_media_types", out var gm) && gm.IsBsonDocument
                 ? gm.AsBsonDocument.Elements.Where(e => e.Value.IsString).ToDictionary(e => e.Name, e => e.Value.AsString)
                 : new Dictionary<string, string>(),
-            DefaultGroupSlice = doc.TryGetValue("default_group_slice", out var ds) && ds.IsString ? ds.AsString : null,
         };
     }
 

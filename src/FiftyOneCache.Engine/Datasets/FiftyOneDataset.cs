@@ -57,8 +57,6 @@ public sealed class FiftyOneDataset(string name, ObjectId id, IMongoCollection<B
     /// <summary>Group slice name to media type (FiftyOne's group_media_types), empty for an ungrouped dataset.</summary>
     public IReadOnlyDictionary<string, string> GroupMediaTypes { get; init; } = new Dictionary<string, string>();
 
-    public string? DefaultGroupSlice { get; init; }
-
     /// <summary>Samples in _id order (FiftyOne's natural order), fetched 1,000 at a time: memory stays flat for any size.</summary>
     public IEnumerable<SampleRef> Stream(SampleFilter? filter = null, CancellationToken ct = default)
     {

@@ -50,9 +50,6 @@ public static class AzureErrors
     static TimeSpan? RetryAfter(RequestFailedException rf)
     {
         if (rf.GetRawResponse() is not { } response || !response.Headers.TryGetValue("Retry-After", out var value)) return null;
-        if (int.TryParse(value, out var seconds)) return TimeSpan.FromSeconds(Math.Max(0, seconds));
-        if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var when))
-            return when > DateTimeOffset.UtcNow ? when - DateTimeOffset.UtcNow : TimeSpan.Zero;
-        return null;
+        return System.Net.Http.Headers.RetryConditionHeaderValue.TryParse(value, out var header) ? RetryPolicy.ParseRetryAfter(header) : null;
     }
 }
