@@ -4,6 +4,7 @@ using System.Management.Automation.Language;
 using System.Text.RegularExpressions;
 using FiftyOneCache.Engine.Configuration;
 using FiftyOneCache.Engine.Storage;
+using FiftyOneCache.Engine.Storage.Azure;
 using FiftyOneCache.Engine.Storage.S3;
 
 namespace FiftyOneCache.Cmdlets;
@@ -23,10 +24,13 @@ public sealed class ProfileCompleter : IArgumentCompleter
         }
         else if (parameterName.StartsWith("Azure", StringComparison.OrdinalIgnoreCase))
         {
-            if (AzureCredentialsFile(fakeBoundParameters) is { } f && File.Exists(f))
-                foreach (Match m in Regex.Matches(File.ReadAllText(f), @"^\s*\[([^\]]+)\]", RegexOptions.Multiline))
-                    names.Add(m.Groups[1].Value.Trim());
-            names.Remove("DEFAULT"); // configparser's defaults section is not a profile
+            // The sections FiftyOne's configparser sees (its DEFAULT section is not a profile).
+            try
+            {
+                if (AzureCredentialsFile(fakeBoundParameters) is { } f && File.Exists(f))
+                    names.UnionWith(ConfigParserIni.Parse(File.ReadAllText(f), f).Sections);
+            }
+            catch (ConfigException) { } // a file configparser cannot read offers no completions
         }
         else
         {
