@@ -49,6 +49,7 @@ async function main() {
   const info = {};
   // moto_server takes seconds to import; it starts while the others do.
   const moto = want('moto') ? require('./moto-server').start({ host: '127.0.0.1', buckets: buckets.split(',') }) : null;
+  moto?.catch(() => {}); // handled where it is awaited below; until then a failure must not count as unhandled
   if (want('http')) {
     const s = await require('./http-server').start({ root: path.join(data, 'http') });
     closers.push(s.close);
