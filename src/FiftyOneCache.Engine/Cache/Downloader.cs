@@ -136,9 +136,10 @@ public sealed class Downloader
     static SafeFileHandle CreateTemp(string temp, FileAccess access, FileShare share, FileOptions options)
     {
         try { return File.OpenHandle(temp, FileMode.CreateNew, access, share, options); }
-        catch (DirectoryNotFoundException)
+        catch (IOException e) when (e is DirectoryNotFoundException or FileNotFoundException)
         {
             // The object's folder is new, or was removed since (emptied by eviction or clear): make it, once per miss.
+            // (.NET reports a missing folder as FileNotFound when another download made the folder in between.)
             Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
             return File.OpenHandle(temp, FileMode.CreateNew, access, share, options);
         }
