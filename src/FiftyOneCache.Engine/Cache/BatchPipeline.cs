@@ -67,7 +67,7 @@ internal static class BatchPipeline
         MediaRef? m = null;
         try
         {
-            m = cache.Parser.Parse(w.Path);
+            m = w.Ref ?? cache.Parser.Parse(w.Path);
             if (m.IsLocal)
             {
                 var fi = new FileInfo(m.Key);

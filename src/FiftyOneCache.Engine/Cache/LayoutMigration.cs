@@ -1,4 +1,5 @@
 using FiftyOneCache.Engine.Diagnostics;
+using FiftyOneCache.Engine.Paths;
 using FiftyOneCache.Engine.Storage;
 
 namespace FiftyOneCache.Engine.Cache;
@@ -21,7 +22,7 @@ public sealed class LayoutMigration
     public const string CurrentLayout = "2";
     public const string LayoutKey = "layout";
     public const string JournalKey = "layout_migration";
-    const string Prefix = StoreLayout.MediaDir + "/";
+    const string Prefix = CacheLayout.MediaDir + "/";
 
     readonly string _cacheDir;
     readonly CacheIndex _index;
@@ -69,9 +70,9 @@ public sealed class LayoutMigration
     public void MoveStoreDirectory(string store)
     {
         var src = Path.Combine(_cacheDir, store);
-        var dst = Path.Combine(_cacheDir, StoreLayout.MediaDir, store);
+        var dst = Path.Combine(_cacheDir, CacheLayout.MediaDir, store);
         if (!Directory.Exists(src)) return; // done by an earlier run
-        FilePermissions.CreateOwnerOnlyDirectory(Path.Combine(_cacheDir, StoreLayout.MediaDir));
+        FilePermissions.CreateOwnerOnlyDirectory(Path.Combine(_cacheDir, CacheLayout.MediaDir));
         try
         {
             if (!Directory.Exists(dst))
@@ -91,7 +92,7 @@ public sealed class LayoutMigration
     public void Finish() =>
         _index.Meta.Set(new Dictionary<string, string?> { [JournalKey] = null, [LayoutKey] = CurrentLayout });
 
-    IEnumerable<string> OldStoreDirs() => StoreLayout.PreMediaStoreDirs.Where(d => Directory.Exists(Path.Combine(_cacheDir, d)));
+    IEnumerable<string> OldStoreDirs() => StoreBackends.LegacyLayoutDirs.Distinct().Where(d => Directory.Exists(Path.Combine(_cacheDir, d)));
 
     /// <summary>
     /// Moves every file of <paramref name="src"/> under <paramref name="dst"/>. A file already at the target is the one

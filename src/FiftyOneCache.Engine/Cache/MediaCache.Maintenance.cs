@@ -5,7 +5,7 @@ public sealed partial class MediaCache
     /// <summary>Walks media/ (every cached file lives there); relative paths of cached files, temp files excluded.</summary>
     IEnumerable<(string Rel, FileInfo Info)> FilesOnDisk(Action<string>? onTemp = null)
     {
-        var media = new DirectoryInfo(Path.Combine(Config.CacheDir, Storage.StoreLayout.MediaDir));
+        var media = new DirectoryInfo(Path.Combine(Config.CacheDir, Paths.CacheLayout.MediaDir));
         if (!media.Exists) yield break;
         foreach (var f in media.EnumerateFiles("*", SearchOption.AllDirectories))
         {
@@ -37,9 +37,9 @@ public sealed partial class MediaCache
     public static string SourceFromRelative(string rel)
     {
         var parts = rel.Split('/');
-        if (parts.Length < 2 || parts[0] != Storage.StoreLayout.MediaDir) return rel;
+        if (parts.Length < 2 || parts[0] != Paths.CacheLayout.MediaDir) return rel;
         static string Unescape(string s) => s.Contains('%') ? Uri.UnescapeDataString(s) : s;
-        return Storage.StoreLayout.SourceOf(parts.Skip(1).Select(Unescape).ToList()) ?? rel;
+        return Storage.StoreBackends.SourceOf(parts.Skip(1).Select(Unescape).ToList()) ?? rel;
     }
 
     /// <summary>

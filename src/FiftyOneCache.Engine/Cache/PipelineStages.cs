@@ -34,7 +34,12 @@ internal static class PipelineStages
         Stage(input, 1024, async (w, emit) =>
         {
             string key;
-            try { key = cache.Parser.Parse(w.Path).Canonical; } catch (Exception) { key = ""; }
+            try
+            {
+                w = w.Ref is null ? w with { Ref = cache.Parser.Parse(w.Path) } : w; // parsed once, carried on
+                key = w.Ref!.Canonical;
+            }
+            catch (Exception) { key = ""; }
             if (key.Length == 0 || shard.Contains(key)) await emit(w).ConfigureAwait(false);
         }, ct);
 
@@ -47,7 +52,8 @@ internal static class PipelineStages
             Storage.IObjectStore store;
             try
             {
-                m = cache.Parser.Parse(w.Path);
+                m = w.Ref ?? cache.Parser.Parse(w.Path);
+                w = w with { Ref = m }; // parsed once, carried on
                 if (m.IsLocal) { await emit(w).ConfigureAwait(false); return; }
                 store = cache.Stores.Get(m.Store);
             }
@@ -61,7 +67,7 @@ internal static class PipelineStages
                 {
                     found++;
                     progress?.Discovered(1);
-                    await emit(new WorkItem(0, obj.Item.Original, w.Target) { Listed = obj.Stat }).ConfigureAwait(false);
+                    await emit(new WorkItem(0, obj.Item.Original, w.Target) { Listed = obj.Stat, Ref = obj.Item }).ConfigureAwait(false);
                 }
                 if (found == 0) cache.Log.Warning($"No objects found under '{Redact.ForDisplay(prefix.Canonical)}'");
             }

@@ -50,6 +50,9 @@ public sealed record WorkItem(long Sequence, string Path, object? Target = null)
 {
     /// <summary>What a prefix listing said about the object; the download then needs no stat request of its own.</summary>
     public Storage.RemoteStat? Listed { get; init; }
+
+    /// <summary>The path as parsed where it entered (the cmdlet, a listing): the pipeline does not parse it again.</summary>
+    public Paths.MediaRef? Ref { get; init; }
 }
 
 /// <summary>How long a call keeps the paths it hands out safe from eviction.</summary>

@@ -14,13 +14,23 @@ public sealed record CacheConfig
     public long DownloadSizeBytes { get; init; } = DefaultDownloadSizeBytes;
     public int NumWorkers { get; init; } = Environment.ProcessorCount;
     public bool CacheAppImages { get; init; }
-    public string? AwsConfigFile { get; init; }
-    public string? AwsProfile { get; init; }
-    public string? GoogleApplicationCredentials { get; init; }
-    public string? MinioConfigFile { get; init; }
-    public string? MinioProfile { get; init; }
-    public string? AzureCredentialsFile { get; init; }
-    public string? AzureProfile { get; init; }
+
+    /// <summary>
+    /// The stores' settings (aws_profile, minio_config_file, ... and a plug-in's keys), by JSON key; only keys that
+    /// are set. Each store reads its own with <see cref="Setting"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> StoreSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A store setting's value, or null when it is not set.</summary>
+    public string? Setting(string key) => StoreSettings.TryGetValue(key, out var v) ? v : null;
+
+    /// <summary>A copy with one store setting set (null removes it).</summary>
+    public CacheConfig WithSetting(string key, string? value)
+    {
+        var d = new Dictionary<string, string>(StoreSettings);
+        if (value is null) d.Remove(key); else d[key] = value;
+        return this with { StoreSettings = d };
+    }
 
     /// <summary>The JSON file consulted (it may not exist).</summary>
     public string ConfigFilePath { get; init; } = "";

@@ -1,6 +1,10 @@
 namespace FiftyOneCache.Engine.Configuration;
 
-/// <summary>Keys of FiftyOne's media_cache_config.json and the environment variables that override them.</summary>
+/// <summary>
+/// Keys of FiftyOne's media_cache_config.json and the environment variables that override them: the cache's own
+/// keys here, each store's keys declared by the store (<see cref="Storage.StoreBackend.ConfigKeys"/>) and asked of
+/// the store registry.
+/// </summary>
 public static class ConfigKeys
 {
     public const string CacheDir = "cache_dir";
@@ -8,21 +12,19 @@ public static class ConfigKeys
     public const string DownloadSizeBytes = "download_size_bytes";
     public const string NumWorkers = "num_workers";
     public const string CacheAppImages = "cache_app_images";
-    public const string AwsConfigFile = "aws_config_file";
-    public const string AwsProfile = "aws_profile";
-    public const string GoogleApplicationCredentials = "google_application_credentials";
-    public const string MinioConfigFile = "minio_config_file";
-    public const string MinioProfile = "minio_profile";
-    public const string AzureCredentialsFile = "azure_credentials_file";
-    public const string AzureProfile = "azure_profile";
 
     public const string EnvConfigPath = "FIFTYONE_MEDIA_CACHE_CONFIG_PATH";
 
-    public static readonly IReadOnlyList<string> All = new[]
-    {
-        CacheDir, CacheSizeBytes, DownloadSizeBytes, NumWorkers, CacheAppImages, AwsConfigFile, AwsProfile,
-        GoogleApplicationCredentials, AzureCredentialsFile, AzureProfile, MinioConfigFile, MinioProfile,
-    };
+    /// <summary>The cache's own keys.</summary>
+    public static readonly IReadOnlyList<string> Core = new[] { CacheDir, CacheSizeBytes, DownloadSizeBytes, NumWorkers, CacheAppImages };
+
+    /// <summary>Every key: the cache's own, then each registered store's.</summary>
+    public static IReadOnlyList<string> All => Core.Concat(StoreKeys.Select(k => k.Key)).ToList();
+
+    /// <summary>The keys the registered stores declare.</summary>
+    public static IEnumerable<ConfigKeyDef> StoreKeys => Storage.StoreBackends.ConfigKeys;
+
+    public static ConfigKeyDef? StoreKey(string key) => StoreKeys.FirstOrDefault(k => k.Key == key);
 
     /// <summary>Environment variables FiftyOne itself reads for each key (only the cache keys have one).</summary>
     public static readonly IReadOnlyDictionary<string, string> EnvironmentVariables = new Dictionary<string, string>
@@ -34,5 +36,5 @@ public static class ConfigKeys
         [CacheAppImages] = "FIFTYONE_MEDIA_CACHE_APP_IMAGES",
     };
 
-    public static bool IsKnown(string key) => All.Contains(key);
+    public static bool IsKnown(string key) => Core.Contains(key) || StoreKey(key) is not null;
 }

@@ -21,14 +21,15 @@ public static class ConfigLoader
         var path = configPath ?? ResolveConfigPath(env);
         var values = new Dictionary<string, object?>();
         var sources = new Dictionary<string, string>();
-        foreach (var k in ConfigKeys.All) sources[k] = "default";
+        var known = ConfigKeys.All;
+        foreach (var k in known) sources[k] = "default";
 
         var fileExists = File.Exists(path);
         if (fileExists)
         {
             foreach (var entry in ReadFile(path))
             {
-                if (!ConfigKeys.IsKnown(entry.Key)) continue; // FiftyOne may add keys we do not manage; keep them untouched
+                if (!known.Contains(entry.Key)) continue; // FiftyOne may add keys we do not manage; keep them untouched
                 var source = $"config file {path}";
                 values[entry.Key] = ConfigValues.Parse(entry.Key, entry.Value(source), source);
                 sources[entry.Key] = $"file:{path}";
@@ -61,13 +62,8 @@ public static class ConfigLoader
             DownloadSizeBytes = Get(ConfigKeys.DownloadSizeBytes, CacheConfig.DefaultDownloadSizeBytes),
             NumWorkers = Get(ConfigKeys.NumWorkers, Environment.ProcessorCount),
             CacheAppImages = Get(ConfigKeys.CacheAppImages, false),
-            AwsConfigFile = Get<string?>(ConfigKeys.AwsConfigFile, null),
-            AwsProfile = Get<string?>(ConfigKeys.AwsProfile, null),
-            GoogleApplicationCredentials = Get<string?>(ConfigKeys.GoogleApplicationCredentials, null),
-            MinioConfigFile = Get<string?>(ConfigKeys.MinioConfigFile, null),
-            MinioProfile = Get<string?>(ConfigKeys.MinioProfile, null),
-            AzureCredentialsFile = Get<string?>(ConfigKeys.AzureCredentialsFile, null),
-            AzureProfile = Get<string?>(ConfigKeys.AzureProfile, null),
+            StoreSettings = ConfigKeys.StoreKeys.Where(k => values.TryGetValue(k.Key, out var v) && v is string)
+                .ToDictionary(k => k.Key, k => (string)values[k.Key]!, StringComparer.Ordinal),
             ConfigFilePath = path,
             ConfigFileExists = fileExists,
             Sources = sources,

@@ -16,9 +16,8 @@ public static class ConfigValues
             ConfigKeys.DownloadSizeBytes => ParseDownloadSize(raw, key, source),
             ConfigKeys.NumWorkers => ParseWorkers(raw, key, source),
             ConfigKeys.CacheAppImages => ParseBool(raw, key, source),
-            ConfigKeys.CacheDir or ConfigKeys.AwsConfigFile or ConfigKeys.GoogleApplicationCredentials
-                or ConfigKeys.MinioConfigFile or ConfigKeys.AzureCredentialsFile => ParsePath(raw, key, source),
-            ConfigKeys.AwsProfile or ConfigKeys.MinioProfile or ConfigKeys.AzureProfile => ParseString(raw, key, source),
+            ConfigKeys.CacheDir => ParsePath(raw, key, source),
+            _ when ConfigKeys.StoreKey(key) is { } store => store.Kind == ConfigValueKind.Path ? ParsePath(raw, key, source) : ParseString(raw, key, source),
             _ => throw new ConfigException(source, key, $"unknown key; known keys are {string.Join(", ", ConfigKeys.All)}"),
         };
     }

@@ -53,21 +53,15 @@ public sealed class AnnotationPlanner
         if (r.CloudManifest is not null)
         {
             manifest = TryParse(r.CloudManifest, out var err) ?? throw new AnnotationValidationException($"Cloud manifest '{r.CloudManifest}': {err}");
-            if (manifest.Store is not (StoreNames.S3 or StoreNames.Gcs or StoreNames.Minio or StoreNames.Azure) || manifest.IsPrefix)
-                throw new AnnotationValidationException($"Cloud manifest '{Redact.ForDisplay(r.CloudManifest)}' must be an object in an s3://, gs://, MinIO bucket or Azure container, such as s3://bucket/manifest.jsonl");
+            if (Cvat(manifest) is null || manifest.IsPrefix)
+                throw new AnnotationValidationException($"Cloud manifest '{Redact.ForDisplay(r.CloudManifest)}' must be an object in a bucket CVAT can attach ({CvatStores}), such as <bucket>/manifest.jsonl");
         }
         else
         {
-            var first = parsed.FirstOrDefault(p => p.Ref is { Store: StoreNames.S3 or StoreNames.Gcs or StoreNames.Minio or StoreNames.Azure }).Ref
+            var first = parsed.FirstOrDefault(p => p.Ref is not null && Cvat(p.Ref) is not null).Ref
                 ?? throw new AnnotationValidationException(
-                    $"-UseBucketManifest needs samples in a cloud bucket; none of the {ds.Samples.Count} sample(s) of '{ds.Name}' is (first: {ds.Samples[0].FilePath})");
-            if (first.Store == StoreNames.Azure)
-            {
-                // An Azure blob is spelled by its URL (account and container in it): the container root is ../ per key level up.
-                var url = new Uri(first.Url!, string.Concat(Enumerable.Repeat("../", first.Key.Count(c => c == '/'))) + "manifest.jsonl");
-                manifest = first with { Key = "manifest.jsonl", Url = url, Original = url.AbsoluteUri };
-            }
-            else manifest = first with { Key = "manifest.jsonl", Original = $"{first.Store}://{first.Bucket}/manifest.jsonl" };
+                    $"-UseBucketManifest needs samples in a cloud bucket CVAT can attach ({CvatStores}); none of the {ds.Samples.Count} sample(s) of '{ds.Name}' is (first: {ds.Samples[0].FilePath})");
+            manifest = Cvat(first)!.RootManifest(first); // where the store says its bucket's root is
         }
         var dir = manifest.Key.Contains('/') ? manifest.Key[..(manifest.Key.LastIndexOf('/') + 1)] : "";
         var where = $"{manifest.Store}://{manifest.Bucket}/{dir}";
@@ -78,7 +72,7 @@ public sealed class AnnotationPlanner
         {
             if (m is null) offending.Add($"{s.FilePath} ({err})");
             else if (m.IsLocal) offending.Add($"{s.FilePath} (a local path)");
-            else if (m.Store != manifest.Store || m.Bucket != manifest.Bucket || m.Account != manifest.Account) offending.Add($"{Redact.ForDisplay(s.FilePath)} (in {m.Store}://{m.Bucket}, not {manifest.Store}://{manifest.Bucket})");
+            else if (!m.SameRoot(manifest)) offending.Add($"{Redact.ForDisplay(s.FilePath)} (in {m.Store}://{m.Bucket}, not {manifest.Store}://{manifest.Bucket})");
             else if (!m.Key.StartsWith(dir, StringComparison.Ordinal)) offending.Add($"{s.FilePath} (outside {where}, the manifest's directory)");
         }
         if (offending.Count > 0)
@@ -92,6 +86,8 @@ public sealed class AnnotationPlanner
         // The manifest, read through the cache (re-fetched when it changed in the bucket), must list every sample.
         var cvatManifest = await ReadManifestAsync(manifest, ct).ConfigureAwait(false);
         var rel = parsed.Select(p => (p.Sample, Key: p.Ref!.Key, Name: p.Ref!.Key[dir.Length..])).ToList();
+        var keys = new Dictionary<AnnotationSample, string>(ReferenceEqualityComparer.Instance); // each path parsed once, above
+        foreach (var x in rel) keys.TryAdd(x.Sample, x.Key);
         var isVideo = ds.MediaType == "video" || ds.Samples.Any(s => s.MediaType == "video");
         if (isVideo != cvatManifest.IsVideo)
             throw new AnnotationValidationException($"'{manifest.Canonical}' is a {cvatManifest.Type} manifest but the samples are {(isVideo ? "videos" : "images")}");
@@ -105,12 +101,12 @@ public sealed class AnnotationPlanner
 
         // Only now talk to CVAT: everything above is checked without sending a request.
         await _cvat.ConnectAsync(ct).ConfigureAwait(false);
-        var storage = await new CloudStorageChooser(_cvat, _log).ChooseAsync(r, manifest, ct).ConfigureAwait(false);
+        var storage = await new CloudStorageChooser(_cvat, _log, s => _cache.Stores.Backend(s)?.Cvat).ChooseAsync(r, manifest, ct).ConfigureAwait(false);
         var tasks = Split(r, ds, rel.Select(x => x.Sample).ToList())
             .Select(t => new PlannedTask
             {
                 Index = t.Index, Name = t.Name, Samples = t.Samples,
-                ServerFiles = [manifest.Key, .. t.Samples.Select(s => _cache.Parser.Parse(s.FilePath).Key)],
+                ServerFiles = [manifest.Key, .. t.Samples.Select(s => keys[s])],
             }).ToList();
         return new AnnotationPlan
         {
@@ -194,6 +190,11 @@ public sealed class AnnotationPlanner
         await foreach (var x in run.ReadAllAsync(ct).ConfigureAwait(false)) list.Add(x);
         return list;
     }
+
+    /// <summary>How CVAT attaches the reference's store, or null when it cannot.</summary>
+    Storage.CvatStorageMapping? Cvat(MediaRef m) => m.IsLocal ? null : _cache.Stores.Backend(m.Store)?.Cvat;
+
+    string CvatStores => string.Join(", ", _cache.Stores.Backends.Where(b => b.Cvat is not null).Select(b => b.Title));
 
     MediaRef? TryParse(string path, out string? error)
     {

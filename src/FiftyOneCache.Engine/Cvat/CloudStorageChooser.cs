@@ -1,33 +1,31 @@
 using FiftyOneCache.Engine.Cache;
 using FiftyOneCache.Engine.Diagnostics;
 using FiftyOneCache.Engine.Paths;
+using FiftyOneCache.Engine.Storage;
 
 namespace FiftyOneCache.Engine.Cvat;
 
 /// <summary>
 /// Which CVAT cloud storage reads the samples' bucket. CVAT often holds several for one bucket (an old one with
-/// another manifest, one per endpoint), so every storage of the bucket and provider (AWS_S3_BUCKET for S3 and
-/// MinIO, GOOGLE_CLOUD_STORAGE for GCS, AZURE_CONTAINER for Azure) is weighed: it fits when the requested manifest is attached and its
-/// endpoint_url is the endpoint the module itself uses for that store (none, or an amazonaws.com one, for AWS);
+/// another manifest, one per endpoint), so every storage of the bucket and provider (each store's
+/// <see cref="CvatStorageMapping"/> names its provider) is weighed: it fits when the requested manifest is attached and its
+/// endpoint_url is the endpoint the module itself uses for that store (for a provider's own endpoints: none, or one of its hosts);
 /// the first fitting one whose status is AVAILABLE is used. When none fits, the error names every candidate.
 /// FiftyOne's cloud_storage_id (-CloudStorageId) names one instead, which is checked rather than searched for.
 /// </summary>
-public sealed class CloudStorageChooser(CvatClient cvat, IEngineLog log)
+public sealed class CloudStorageChooser(CvatClient cvat, IEngineLog log, Func<string, CvatStorageMapping?> mappings)
 {
     public async Task<CvatCloudStorage> ChooseAsync(AnnotationRequest r, MediaRef manifest, CancellationToken ct)
     {
-        var provider = manifest.Store switch
-        {
-            StoreNames.Gcs => "GOOGLE_CLOUD_STORAGE",
-            StoreNames.Azure => "AZURE_CONTAINER", // CVAT's Azure storages name the container as their resource
-            _ => "AWS_S3_BUCKET",
-        };
-        // MinIO paths in the endpoint form carry their endpoint; otherwise the store's resolved settings say it.
-        // GCS and Azure storages carry no endpoint_url (CVAT's read API does not show an Azure storage's account).
-        var endpointless = manifest.Store is StoreNames.Gcs or StoreNames.Azure;
+        var mapping = mappings(manifest.Store)
+            ?? throw new AnnotationValidationException($"CVAT cannot read '{Redact.ForDisplay(manifest.Original)}': the {manifest.Store} store has no CVAT cloud storage provider", ErrorKind.InvalidArgument);
+        var provider = mapping.Provider;
+        // A path in an endpoint form carries its endpoint; otherwise the store's resolved settings say it.
+        // Some providers' storages carry no endpoint_url (CVAT's read API does not show an Azure storage's account).
+        var endpointless = !mapping.UsesEndpoint;
         var endpoint = endpointless ? null : manifest.Url is { } u ? u.GetLeftPart(UriPartial.Authority) : r.StoreEndpoint?.Invoke(manifest.Store);
         var where = endpointless ? "" : $" at {endpoint ?? "AWS"}";
-        if (r.CloudStorageId is { } id) return await CheckGivenAsync(id, provider, manifest, endpoint, ct).ConfigureAwait(false);
+        if (r.CloudStorageId is { } id) return await CheckGivenAsync(id, mapping, manifest, endpoint, ct).ConfigureAwait(false);
 
         var all = (await cvat.FindCloudStoragesAsync(manifest.Bucket, provider, ct).ConfigureAwait(false)).OrderBy(c => c.Id).ToList();
         if (all.Count == 0)
@@ -39,11 +37,11 @@ public sealed class CloudStorageChooser(CvatClient cvat, IEngineLog log)
         foreach (var c in all)
         {
             if (!c.Manifests.Contains(manifest.Key)) { reasons[c.Id] = $"manifest '{manifest.Key}' not attached"; continue; }
-            if (!EndpointFits(c, manifest.Store, endpoint)) { reasons[c.Id] = $"endpoint is not{where}"; continue; }
+            if (!EndpointFits(c, mapping, endpoint)) { reasons[c.Id] = $"endpoint is not{where}"; continue; }
             var status = await StatusAsync(c.Id, ct).ConfigureAwait(false);
             if (status == "AVAILABLE")
             {
-                log.Verbose($"CVAT cloud storage #{c.Id} '{c.DisplayName}' ({c.ProviderType} {c.Resource}, endpoint {EndpointOf(c)}) has manifest '{manifest.Key}'" +
+                log.Verbose($"CVAT cloud storage #{c.Id} '{c.DisplayName}' ({c.ProviderType} {c.Resource}, endpoint {EndpointOf(c, mapping)}) has manifest '{manifest.Key}'" +
                             (all.Count > 1 ? $"; chosen among {all.Count} storages of the bucket" : ""));
                 return c;
             }
@@ -53,55 +51,59 @@ public sealed class CloudStorageChooser(CvatClient cvat, IEngineLog log)
         var anyUnavailable = reasons.Values.Any(v => v.StartsWith("status", StringComparison.Ordinal));
         throw new AnnotationValidationException(
             $"None of the {all.Count} CVAT cloud storage(s) for {provider} bucket '{manifest.Bucket}' can serve manifest '{manifest.Key}'{where}: " +
-            string.Join("; ", all.Select(c => $"{Describe(c)}: {reasons[c.Id]}")) +
+            string.Join("; ", all.Select(c => $"{Describe(c, mapping)}: {reasons[c.Id]}")) +
             $". Attach '{manifest.Key}' to the storage for{(where.Length > 0 ? where : " the bucket")} in CVAT (or fix its credentials), or name one with -CloudStorageId.",
             anyUnavailable ? ErrorKind.PermissionDenied : ErrorKind.ObjectNotFound);
     }
 
     /// <summary>-CloudStorageId: it must exist, hold the samples' bucket with the right provider, have the manifest and be AVAILABLE.</summary>
-    async Task<CvatCloudStorage> CheckGivenAsync(int id, string provider, MediaRef manifest, string? endpoint, CancellationToken ct)
+    async Task<CvatCloudStorage> CheckGivenAsync(int id, CvatStorageMapping mapping, MediaRef manifest, string? endpoint, CancellationToken ct)
     {
+        var provider = mapping.Provider;
         var c = await cvat.GetCloudStorageAsync(id, ct).ConfigureAwait(false)
             ?? throw new AnnotationValidationException($"-CloudStorageId {id}: CVAT at {cvat.BaseUrl} has no cloud storage #{id}", ErrorKind.ObjectNotFound);
         if (c.Resource != manifest.Bucket || c.ProviderType != provider)
             throw new AnnotationValidationException(
-                $"-CloudStorageId {id}: {Describe(c)} is for {c.ProviderType} bucket '{c.Resource}', but the samples and manifest are in {provider} bucket '{manifest.Bucket}'",
+                $"-CloudStorageId {id}: {Describe(c, mapping)} is for {c.ProviderType} bucket '{c.Resource}', but the samples and manifest are in {provider} bucket '{manifest.Bucket}'",
                 ErrorKind.InvalidArgument);
         if (!c.Manifests.Contains(manifest.Key))
             throw new AnnotationValidationException(
-                $"-CloudStorageId {id}: {Describe(c)} does not have manifest '{manifest.Key}' attached. Add it to the storage's manifests in CVAT.",
+                $"-CloudStorageId {id}: {Describe(c, mapping)} does not have manifest '{manifest.Key}' attached. Add it to the storage's manifests in CVAT.",
                 ErrorKind.ObjectNotFound);
         var status = await StatusAsync(id, ct).ConfigureAwait(false);
         if (status != "AVAILABLE")
             throw new AnnotationValidationException(
-                $"-CloudStorageId {id}: {Describe(c)} has status {status}: CVAT cannot read bucket '{c.Resource}' through it; check the storage's credentials in CVAT",
+                $"-CloudStorageId {id}: {Describe(c, mapping)} has status {status}: CVAT cannot read bucket '{c.Resource}' through it; check the storage's credentials in CVAT",
                 ErrorKind.PermissionDenied);
-        if (!EndpointFits(c, manifest.Store, endpoint))
-            log.Warning($"CVAT cloud storage #{id} reads from {EndpointOf(c)}, but this module reads '{manifest.Bucket}' from {endpoint ?? "AWS"}: used as asked");
+        if (!EndpointFits(c, mapping, endpoint))
+            log.Warning($"CVAT cloud storage #{id} reads from {EndpointOf(c, mapping)}, but this module reads '{manifest.Bucket}' from {endpoint ?? "AWS"}: used as asked");
         log.Verbose($"CVAT cloud storage #{id} '{c.DisplayName}' ({c.ProviderType} {c.Resource}) named by -CloudStorageId");
         return c;
     }
 
     async Task<string> StatusAsync(int id, CancellationToken ct) => (await cvat.GetCloudStorageStatusAsync(id, ct).ConfigureAwait(false)).Trim('"');
 
-    static string Describe(CvatCloudStorage c) =>
-        $"#{c.Id} '{c.DisplayName}' (endpoint {EndpointOf(c)}, manifests: {(c.Manifests.Count == 0 ? "none" : string.Join(", ", c.Manifests))})";
+    static string Describe(CvatCloudStorage c, CvatStorageMapping mapping) =>
+        $"#{c.Id} '{c.DisplayName}' (endpoint {EndpointOf(c, mapping)}, manifests: {(c.Manifests.Count == 0 ? "none" : string.Join(", ", c.Manifests))})";
 
-    static string EndpointOf(CvatCloudStorage c) => c.Attribute("endpoint_url") is { Length: > 0 } e ? e
-        : c.ProviderType switch { "GOOGLE_CLOUD_STORAGE" => "Google", "AZURE_CONTAINER" => "Azure", _ => "AWS" };
+    static string EndpointOf(CvatCloudStorage c, CvatStorageMapping mapping) => c.Attribute("endpoint_url") is { Length: > 0 } e ? e : mapping.DefaultEndpointName;
 
-    /// <summary>GCS and Azure have no endpoint_url; S3 and MinIO storages must name the module's endpoint (for AWS: none, or AWS's own).</summary>
-    static bool EndpointFits(CvatCloudStorage c, string store, string? endpoint)
+    /// <summary>
+    /// Providers without endpoint_url always fit; others must name the module's endpoint, or, where the module uses the
+    /// provider's own endpoints, none or one of the provider's hosts.
+    /// </summary>
+    static bool EndpointFits(CvatCloudStorage c, CvatStorageMapping mapping, string? endpoint)
     {
-        if (store is StoreNames.Gcs or StoreNames.Azure) return true;
+        if (!mapping.UsesEndpoint) return true;
         var theirs = c.Attribute("endpoint_url");
-        if (endpoint is null) return store == StoreNames.S3 && IsAws(theirs);
+        if (endpoint is null) return mapping.AcceptsProviderDefault && IsProviderDefault(theirs, mapping);
         return theirs is not null && SameEndpoint(theirs, endpoint);
     }
 
-    static bool IsAws(string? endpoint) =>
+    static bool IsProviderDefault(string? endpoint, CvatStorageMapping mapping) =>
         string.IsNullOrEmpty(endpoint)
-        || Uri.TryCreate(endpoint, UriKind.Absolute, out var u) && (u.Host == "amazonaws.com" || u.Host.EndsWith(".amazonaws.com", StringComparison.OrdinalIgnoreCase));
+        || Uri.TryCreate(endpoint, UriKind.Absolute, out var u)
+           && mapping.ProviderHosts.Any(h => u.Host == h || u.Host.EndsWith("." + h, StringComparison.OrdinalIgnoreCase));
 
     static bool SameEndpoint(string a, string b) =>
         Uri.TryCreate(a, UriKind.Absolute, out var ua) && Uri.TryCreate(b, UriKind.Absolute, out var ub)

@@ -6,13 +6,15 @@ namespace FiftyOneCache.Engine.Paths;
 /// <summary>
 /// The on-disk contract, FiftyOne's: <c>s3://b/k</c> lands at <c>{cache_dir}/media/s3/b/k</c>, <c>gs://b/k</c> at
 /// <c>media/gs/b/k</c>, MinIO at <c>media/minio/b/k</c>, URLs at <c>media/http/host/path</c> or
-/// <c>media/https/host/path</c>; which leading segments a store uses is the store's business
-/// (<see cref="Storage.StoreLayout"/>). Every path segment is escaped so that no key can leave the cache directory
+/// <c>media/https/host/path</c>; which leading segments a store uses is the store's business (it sets
+/// <see cref="MediaRef.Root"/> when it parses a path). Every path segment is escaped so that no key can leave the cache directory
 /// or collide with another key.
 /// </summary>
 public static class CacheLayout
 {
     public const string MetaDir = ".fiftyonecache";
+    /// <summary>The directory under the cache directory that holds every store (FiftyOne's layout).</summary>
+    public const string MediaDir = "media";
     const int MaxSegmentBytes = 200;
     const int MaxRelativeBytes = 1024;
 
@@ -27,17 +29,19 @@ public static class CacheLayout
     public static string RelativePath(MediaRef m)
     {
         if (m.IsLocal) throw new InvalidOperationException("local paths are not cached");
-        var place = Storage.StoreLayout.Of(m);
-        var segments = new List<string> { Storage.StoreLayout.MediaDir };
-        segments.AddRange(place.Leading.Select(EscapeSegment));
+        var segments = new List<string> { MediaDir };
+        segments.AddRange(m.Root.Select(EscapeSegment));
         var lead = segments.Count;
-        var parts = place.Key.Split('/');
+        var key = m.Key;
+        string? query = null;
+        if (m.IsUrlDocument && key.IndexOf('?') is >= 0 and var q) { query = key[q..]; key = key[..q]; }
+        var parts = key.Split('/');
         for (var i = 0; i < parts.Length; i++)
         {
             var last = i == parts.Length - 1;
             // Markers are added after escaping: a key cannot spell them, since its own '%' becomes %25.
-            var e = last && place.EmptyLeafIsDocument && parts[i].Length == 0 ? "%index" : EscapeSegment(parts[i]);
-            if (last && place.Query is not null) e = WithSuffix(e, "%q" + ShortHash(place.Query));
+            var e = last && m.IsUrlDocument && parts[i].Length == 0 ? "%index" : EscapeSegment(parts[i]);
+            if (last && query is not null) e = WithSuffix(e, "%q" + ShortHash(query));
             segments.Add(e);
         }
         var rel = string.Join('/', segments);

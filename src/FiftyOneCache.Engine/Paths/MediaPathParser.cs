@@ -1,19 +1,46 @@
 namespace FiftyOneCache.Engine.Paths;
 
 /// <summary>
-/// Turns user text into a <see cref="MediaRef"/>. MinIO endpoints and aliases are routed through
-/// <see cref="IMinioRouting"/> so that the parser stays free of credential handling.
+/// Turns user text into a <see cref="MediaRef"/> from the path forms the stores declare (<see cref="PathForm"/>),
+/// tried in the order of <see cref="PathFormKind"/>. Built once per store registry (per cache session), not per
+/// path. Local paths and file:// URIs are the parser's own; it names no store.
 /// </summary>
 public sealed class MediaPathParser
 {
-    readonly IMinioRouting? _minio;
-    readonly IAzureRouting? _azure;
+    readonly Dictionary<string, PathForm> _exact = new(StringComparer.Ordinal);
+    readonly Dictionary<string, PathForm> _anyUrl = new(StringComparer.Ordinal);
+    readonly PathForm[] _endpoints;
+    readonly PathForm[] _patterns;
+    readonly string _supported;
 
-    public MediaPathParser(IMinioRouting? minio = null, IAzureRouting? azure = null)
+    /// <param name="forms">Every form of every store.</param>
+    /// <param name="hints">More ways to spell paths, for the unsupported-scheme message (e.g. an alias not configured).</param>
+    /// <exception cref="PathFormConflictException">Two stores claim one scheme.</exception>
+    public MediaPathParser(IEnumerable<PathForm> forms, IEnumerable<string>? hints = null)
     {
-        _minio = minio;
-        _azure = azure;
+        var all = forms.ToList();
+        foreach (var f in all)
+        {
+            if (f.Kind is PathFormKind.Endpoint or PathFormKind.UrlPattern) continue;
+            var pattern = f.Pattern.ToLowerInvariant();
+            var table = f.Kind == PathFormKind.AnyUrl ? _anyUrl : _exact;
+            // A scheme is one store's: an alias that spells another store's scheme would make paths ambiguous.
+            var clash = _exact.GetValueOrDefault(pattern) ?? _anyUrl.GetValueOrDefault(pattern) ?? (pattern == "file" ? f : null);
+            if (clash is not null) throw new PathFormConflictException(f, clash == f ? null : clash);
+            table[pattern] = f;
+        }
+        _endpoints = all.Where(f => f.Kind == PathFormKind.Endpoint).OrderByDescending(f => f.Pattern.Length).ToArray();
+        _patterns = all.Where(f => f.Kind == PathFormKind.UrlPattern).ToArray();
+        Forms = all;
+        _supported = string.Join(", ", all.Where(f => f.Kind != PathFormKind.UrlPattern).Select(f => f.Description)
+            .Concat(hints ?? []).Distinct(StringComparer.Ordinal));
     }
+
+    /// <summary>The forms this parser knows, in declaration order.</summary>
+    public IReadOnlyList<PathForm> Forms { get; }
+
+    /// <summary>Every way to spell a path, for messages: "s3://, gs://, http(s)://, ...".</summary>
+    public string Supported => _supported;
 
     public MediaRef Parse(string text)
     {
@@ -26,35 +53,28 @@ public sealed class MediaPathParser
         if (sep <= 1) // no scheme, or a Windows drive letter such as C:\
             return raw.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? LocalFromFileUri(text, raw) : Local(text, raw);
 
-        var scheme = raw[..sep].ToLowerInvariant();
-        var rest = raw[(sep + 3)..];
-        switch (scheme)
-        {
-            case "s3": return Bucketed(text, StoreNames.S3, rest);
-            case "gs": return Bucketed(text, StoreNames.Gcs, rest);
-            case "file": return LocalFromFileUri(text, raw);
-            case "http":
-            case "https":
-                if (_minio?.MatchEndpoint(raw) is { } mref) return mref with { Original = text };
-                if (_azure?.MatchUrl(text, raw) is { } aref) return aref;
-                return Http(text, raw);
-        }
-        if (_minio is not null && _minio.IsAlias(scheme)) return Bucketed(text, StoreNames.Minio, rest);
-        if (_azure?.MatchAlias(text, scheme, rest) is { } alias) return alias;
-        throw new InvalidMediaPathException(text,
-            $"unsupported scheme '{scheme}://'; use s3://, gs://, http(s)://, a MinIO alias{(_minio?.AliasDescription is { } a ? $" ({a})" : "")}, " +
-            $"{(_azure?.AliasDescription is { } z ? $"an Azure alias ({z}), " : "")}or a local path");
+        var input = new PathText(text, raw, raw[..sep].ToLowerInvariant(), raw[(sep + 3)..]);
+        if (input.Scheme == "file") return LocalFromFileUri(text, raw);
+        if (_exact.TryGetValue(input.Scheme, out var exact) && exact.Parse(input) is { } e) return e;
+        foreach (var f in _endpoints)
+            if (raw.StartsWith(f.Pattern, StringComparison.OrdinalIgnoreCase) && f.Parse(input) is { } m) return m;
+        foreach (var f in _patterns)
+            if (f.Parse(input) is { } m) return m;
+        if (_anyUrl.TryGetValue(input.Scheme, out var any) && any.Parse(input) is { } u) return u;
+        throw new InvalidMediaPathException(text, $"unsupported scheme '{input.Scheme}://'; use {_supported} or a local path");
     }
 
-    static MediaRef Local(string text, string raw) => new(text, StoreNames.Local, "", Path.GetFullPath(raw));
+    /// <summary>A local path as given, made absolute.</summary>
+    public static MediaRef Local(string text, string raw) => new(text, MediaRef.LocalStore, "", Path.GetFullPath(raw));
 
     static MediaRef LocalFromFileUri(string text, string raw)
     {
         if (!Uri.TryCreate(raw, UriKind.Absolute, out var u) || !u.IsFile)
             throw new InvalidMediaPathException(text, "not a valid file:// URI");
-        return new(text, StoreNames.Local, "", u.LocalPath);
+        return new(text, MediaRef.LocalStore, "", u.LocalPath);
     }
 
+    /// <summary>A bucket/key path (rest = "bucket/key") of a store with S3-style bucket names.</summary>
     public static MediaRef Bucketed(string text, string store, string rest)
     {
         var slash = rest.IndexOf('/');
@@ -70,44 +90,16 @@ public sealed class MediaPathParser
     static bool IsValidBucket(string b) =>
         b.Length is >= 3 and <= 222 && b.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '.' or '-' or '_')
         && char.IsLetterOrDigit(b[0]) && char.IsLetterOrDigit(b[^1]) && !b.Contains("..");
-
-    static MediaRef Http(string text, string raw)
-    {
-        // Dot segments are refused before Uri normalises them away: the user meant something else.
-        var pathStart = raw.IndexOf('/', raw.IndexOf("://", StringComparison.Ordinal) + 3);
-        if (pathStart >= 0)
-        {
-            var path = raw[pathStart..];
-            var q = path.IndexOfAny(new[] { '?', '#' });
-            KeyRules.CheckDotSegments(text, Uri.UnescapeDataString(q < 0 ? path : path[..q]));
-        }
-        if (!Uri.TryCreate(raw, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
-            throw new InvalidMediaPathException(text, "not a well-formed URL");
-        if (!string.IsNullOrEmpty(uri.UserInfo))
-            throw new InvalidMediaPathException(text, "URLs with embedded credentials are not cached; pass credentials through the store configuration");
-        var key = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        KeyRules.Check(text, key);
-        var host = uri.IsDefaultPort ? uri.Host : $"{uri.Host}_{uri.Port}";
-        return new MediaRef(text, StoreNames.Http, $"{uri.Scheme}/{host}", key + (uri.Query.Length > 1 ? uri.Query : ""), uri);
-    }
 }
 
-/// <summary>What MinIO configuration contributes to parsing: its endpoint URL and alias scheme.</summary>
-public interface IMinioRouting
+/// <summary>Two stores claim one scheme (an alias spelling a built-in scheme or another store's alias).</summary>
+public sealed class PathFormConflictException(PathForm form, PathForm? other)
+    : Exception(other is null || other.Kind is PathFormKind.Scheme or PathFormKind.AnyUrl
+        ? $"'{form.Pattern}' would shadow a built-in scheme{(other is null ? "" : $" ({other.Pattern}:// of the {other.Store} store)")}"
+        : $"'{form.Pattern}' would shadow {other.Description}, which the {other.Store} store already claims{(other.Source is { } s ? $" (from {s})" : "")}")
 {
-    MediaRef? MatchEndpoint(string url);
-    bool IsAlias(string scheme);
-    string? AliasDescription { get; }
-}
-
-/// <summary>What Azure configuration contributes to parsing: blob URLs (public endpoint or account URL) and the alias scheme.</summary>
-public interface IAzureRouting
-{
-    /// <summary>The blob an http(s) URL names, or null when the URL is not under an Azure account.</summary>
-    MediaRef? MatchUrl(string text, string url);
-    /// <summary>The blob an alias path names, or null when the scheme is not the Azure alias.</summary>
-    MediaRef? MatchAlias(string text, string scheme, string rest);
-    string? AliasDescription { get; }
+    public PathForm Form { get; } = form;
+    public PathForm? Other { get; } = other;
 }
 
 /// <summary>Rules every object key obeys before it may become a cache path.</summary>

@@ -62,16 +62,25 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
     protected override void ProcessRecord()
     {
         if (!_noCache) { base.ProcessRecord(); return; }
-        var inputs = IsDatasetInput ? DatasetSamples().Select(s => (s.FilePath, (object)s))
-            : ParameterSetName == BucketKeySet ? new[] { (Engine.Storage.S3.S3Paths.Of(BucketName, Key), (object)new PSObject(new { BucketName, Key })) }
-            : Path.Where(p => p is not null).Select(p => (p, (object)p));
+        var inputs = IsDatasetInput ? DatasetSamples().Select(s => ((string?)s.FilePath, (object)s))
+            : ParameterSetName == BucketKeySet ? new[] { ((string?)null, (object)new PSObject(new { BucketName, Key })) }
+            : Path.Where(p => p is not null).Select(p => ((string?)p, (object)p));
         var stores = _stores!;
         foreach (var (text, target) in inputs)
         {
-            var path = Paths.Resolve(text, out var error);
-            if (path is null) { WriteError(error!); continue; }
             Engine.Paths.MediaRef m;
-            try { m = stores.Parser.Parse(path); }
+            string path;
+            try
+            {
+                if (text is null) { m = stores.RefForBucketKey(BucketName, Key); path = m.Original; } // built by the store, not parsed back
+                else
+                {
+                    var resolved = Paths.Resolve(text, out var parsed, out var error);
+                    if (resolved is null) { WriteError(error!); continue; }
+                    path = resolved;
+                    m = parsed ?? stores.Parser.Parse(resolved); // a refused path is parsed again for its reason
+                }
+            }
             catch (Engine.Paths.InvalidMediaPathException e)
             {
                 WriteError(new ErrorRecord(e, "InvalidMediaPath", ErrorCategory.InvalidArgument, target));
@@ -94,21 +103,10 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
 
     protected override void DisposeResources()
     {
-        _stores?.Dispose();
-        _stores = null;
+        _stores = null; // the base disposes the stores it bound
         base.DisposeResources();
     }
 
-    /// <summary>The path parser with MinIO routing, without opening (and so creating) the cache.</summary>
-    Engine.Storage.StoreRegistry StoresWithoutCache()
-    {
-        try { return Engine.Storage.StoreRegistry.CreateDefault(Config, Log); }
-        catch (Engine.Configuration.ConfigException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, "InvalidConfiguration", ErrorCategory.InvalidData, e.Source));
-            throw; // unreachable
-        }
-    }
 
     protected override ProcessOptions Options => new()
     {

@@ -74,11 +74,8 @@ public sealed class InvokeMediaDownloadCommand : MediaBatchCmdlet
     /// A prewarm of a local file that does not exist is an error: reporting it as "Local, 0 B" would call a typo a
     /// success. (Get-MediaLocalPath keeps FiftyOne's rule and returns local paths unchanged.)
     /// </summary>
-    protected override MediaItemResult? Refuse(string path, object target)
+    protected override MediaItemResult? Refuse(string path, Engine.Paths.MediaRef m, object target)
     {
-        Engine.Paths.MediaRef m;
-        try { m = Cache!.Parser.Parse(path); }
-        catch (Engine.Paths.InvalidMediaPathException) { return null; } // the engine reports it
         if (!m.IsLocal || File.Exists(m.Key) || Directory.Exists(m.Key)) return null;
         return new MediaItemResult
         {

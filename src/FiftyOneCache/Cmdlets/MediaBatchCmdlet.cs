@@ -24,18 +24,18 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     bool? _verbose;
     readonly HashSet<string> _storesDescribed = new();
 
-    /// <summary>Paths or URLs: s3://, gs://, MinIO, http(s):// or local.</summary>
+    /// <summary>Paths or URLs of any registered store (Get-Help about_FiftyOneCache lists the forms), or local paths.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
     [Alias("FilePath", "Uri", "Url", "FullName", "Source")] // Source: CacheEntry objects bind by property name
     [AllowEmptyCollection]
     public string[] Path { get; set; } = Array.Empty<string>();
 
-    /// <summary>Bucket of an S3 object, as emitted by Get-S3Object.</summary>
+    /// <summary>Bucket of an object, as emitted by Get-S3Object (the store that claims BucketName/Key input builds the reference).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BucketKeySet)]
     [Alias("Bucket")]
     public string BucketName { get; set; } = "";
 
-    /// <summary>Key of an S3 object, as emitted by Get-S3Object.</summary>
+    /// <summary>Key of an object, as emitted by Get-S3Object.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BucketKeySet)]
     public string Key { get; set; } = "";
 
@@ -69,7 +69,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
         {
             foreach (var s in DatasetSamples(OnlySamplesWithoutMetadata)) Enqueue(s.FilePath, s);
         }
-        else if (ParameterSetName == BucketKeySet) Enqueue(Engine.Storage.S3.S3Paths.Of(BucketName, Key), new PSObject(new { BucketName, Key }));
+        else if (ParameterSetName == BucketKeySet) EnqueueBucketKey();
         else foreach (var p in Path.Where(p => p is not null)) EnqueueInput(p);
         DrainAvailable();
     }
@@ -77,29 +77,52 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     /// <summary>A path as typed: local paths resolve as the shell does; one the command refuses is reported, not queued.</summary>
     void EnqueueInput(string text)
     {
-        var path = Paths.Resolve(text, out var error);
+        var path = Paths.Resolve(text, out var parsed, out var error);
         if (path is null) { WriteError(error!); return; }
-        if (Refuse(path, text) is { } refused)
+        if (parsed is not null && Refuse(path, parsed, text) is { } refused)
         {
             _progress!.ItemDone(refused);
             Report(refused);
             return;
         }
-        Enqueue(path, text);
+        Enqueue(path, text, parsed);
+    }
+
+    /// <summary>-BucketName/-Key: the reference is built by the store that claims such input, not spelled and parsed back.</summary>
+    void EnqueueBucketKey()
+    {
+        var target = new PSObject(new { BucketName, Key });
+        Engine.Paths.MediaRef m;
+        try { m = Cache!.Stores.RefForBucketKey(BucketName, Key); }
+        catch (Engine.Paths.InvalidMediaPathException e)
+        {
+            var failed = new MediaItemResult
+            {
+                Sequence = -1, Path = e.MediaPath, Status = ItemStatus.Failed, TargetObject = target,
+                Error = e.Message, ErrorId = "InvalidMediaPath", ErrorKind = ErrorKind.InvalidArgument,
+            };
+            _progress!.ItemDone(failed);
+            Report(failed);
+            return;
+        }
+        Enqueue(m.Original, target, m);
     }
 
     /// <summary>A failed result for an input the command does not queue (e.g. a local file that does not exist), or null.</summary>
-    protected virtual MediaItemResult? Refuse(string path, object target) => null;
+    protected virtual MediaItemResult? Refuse(string path, Engine.Paths.MediaRef parsed, object target) => null;
 
     protected override bool FetchesScenes => RunOptions.Download; // a scene is read to find its assets
 
     /// <summary>Dataset input: skip samples whose metadata is already set (Update-MediaMetadata without -Overwrite).</summary>
     protected virtual bool OnlySamplesWithoutMetadata => false;
 
-    /// <summary>Queues one item; <paramref name="target"/> is what its error record and result name (path, bucket/key, sample).</summary>
-    protected void Enqueue(string path, object target)
+    /// <summary>
+    /// Queues one item; <paramref name="target"/> is what its error record and result name (path, bucket/key, sample);
+    /// <paramref name="parsed"/>, when the path was parsed already, travels with it so the engine does not parse it again.
+    /// </summary>
+    protected void Enqueue(string path, object target, Engine.Paths.MediaRef? parsed = null)
     {
-        var item = new WorkItem(_sequence++, path, target);
+        var item = new WorkItem(_sequence++, path, target) { Ref = parsed };
         Interlocked.Increment(ref _progress!.Submitted);
         while (!_input!.Writer.TryWrite(item))
         {
@@ -220,7 +243,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
         "ObjectNotFound" => "Check the bucket and key (or URL) for typos.",
         "LocalFileNotFound" => "Check the local path for typos (relative paths start at the current location, Get-Location).",
         "AccessDenied" or "NoCredentials" => "Check the credentials and profile for this store (see Get-Help about_FiftyOneCache).",
-        "InvalidMediaPath" => "Use s3://bucket/key, gs://bucket/key, a MinIO path, an http(s):// URL or a local path.",
+        "InvalidMediaPath" => "Use a path of a registered store (the error lists their forms) or a local path.",
         "LargerThanCache" => "Raise the limit with Set-MediaCacheConfig -CacheSizeBytes, or use -1 for no limit.",
         "TransferFailed" => "Every retry failed (the message names the host and how long was spent): check that the server is up and reachable from here, then run again.",
         "WriteFailed" => "Check free space and permissions in the cache directory (Get-MediaCacheConfig shows it).",

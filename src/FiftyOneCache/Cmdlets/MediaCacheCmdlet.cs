@@ -29,7 +29,23 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>Local paths as the shell resolves them; remote paths untouched.</summary>
-    internal ItemPathResolver Paths => _paths ??= new ItemPathResolver(this, () => _opened?.Parser ?? new Engine.Paths.MediaPathParser());
+    internal ItemPathResolver Paths => _paths ??= new ItemPathResolver(this, () => (_opened?.Stores ?? StoresWithoutCache()).Parser);
+    Engine.Storage.StoreRegistry? _unopened;
+
+    /// <summary>
+    /// The stores bound to this call's configuration when no cache is opened (nothing is written): the paths parse as
+    /// they would with the cache. A configuration the stores refuse ends the call.
+    /// </summary>
+    internal Engine.Storage.StoreRegistry StoresWithoutCache()
+    {
+        if (_opened is not null) return _opened.Stores;
+        try { return _unopened ??= new Engine.Storage.StoreRegistry(Config, Log); }
+        catch (ConfigException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "InvalidConfiguration", ErrorCategory.InvalidData, e.Source));
+            throw; // unreachable
+        }
+    }
 
     /// <summary>
     /// For commands that only read: a cache directory that does not exist is reported, never created (a typo in
@@ -121,6 +137,7 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
     public void Dispose()
     {
         try { DisposeResources(); } catch (Exception) { /* disposal must not throw */ }
+        _unopened?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
         GC.SuppressFinalize(this);

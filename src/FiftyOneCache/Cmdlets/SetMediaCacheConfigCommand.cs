@@ -33,11 +33,17 @@ public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
     [Parameter] [ValidateNotNullOrEmpty] public string? MinioConfigFile { get; set; }
     [Parameter] [ValidateNotNullOrEmpty] [ArgumentCompleter(typeof(ProfileCompleter))] public string? MinioProfile { get; set; }
 
+    /// <summary>
+    /// Store settings by JSON key, for stores without a parameter of their own (a plug-in's keys), e.g.
+    /// @{ mem_profile = 'lab' }; the parameters above are the same settings of the stores the module ships.
+    /// </summary>
+    [Parameter]
+    public System.Collections.Hashtable? StoreSetting { get; set; }
+
     /// <summary>Keys to remove from the file, so that defaults or the environment apply again.</summary>
     [Parameter]
-    [ValidateSet(ConfigKeys.CacheDir, ConfigKeys.CacheSizeBytes, ConfigKeys.DownloadSizeBytes, ConfigKeys.NumWorkers, ConfigKeys.CacheAppImages,
-                 ConfigKeys.AwsConfigFile, ConfigKeys.AwsProfile, ConfigKeys.GoogleApplicationCredentials, ConfigKeys.AzureCredentialsFile,
-                 ConfigKeys.AzureProfile, ConfigKeys.MinioConfigFile, ConfigKeys.MinioProfile)]
+    [ValidateConfigKey]
+    [ArgumentCompleter(typeof(ConfigKeyCompleter))]
     public string[] Remove { get; set; } = Array.Empty<string>();
 
     /// <summary>The JSON file to write (default: FIFTYONE_MEDIA_CACHE_CONFIG_PATH or ~/.fiftyone/media_cache_config.json).</summary>
@@ -70,14 +76,18 @@ public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
         }
         if (bound.ContainsKey(nameof(NumWorkers))) changes[ConfigKeys.NumWorkers] = (long)NumWorkers;
         if (bound.ContainsKey(nameof(CacheAppImages))) changes[ConfigKeys.CacheAppImages] = CacheAppImages;
-        void Path(string key, string? v) { if (v is not null) changes[key] = GetUnresolvedProviderPathFromPSPath(v); }
-        Path(ConfigKeys.AwsConfigFile, AwsConfigFile);
-        Path(ConfigKeys.GoogleApplicationCredentials, GoogleApplicationCredentials);
-        Path(ConfigKeys.MinioConfigFile, MinioConfigFile);
-        Path(ConfigKeys.AzureCredentialsFile, AzureCredentialsFile);
-        if (AzureProfile is not null) changes[ConfigKeys.AzureProfile] = AzureProfile;
-        if (AwsProfile is not null) changes[ConfigKeys.AwsProfile] = AwsProfile;
-        if (MinioProfile is not null) changes[ConfigKeys.MinioProfile] = MinioProfile;
+        // Store settings: each store declares its keys; a parameter named after the key (-AwsProfile: aws_profile) or
+        // -StoreSetting carries the value, and paths resolve as the shell resolves them.
+        foreach (var def in ConfigKeys.StoreKeys)
+        {
+            var value = bound.TryGetValue(def.ParameterName, out var p) ? p as string
+                : StoreSetting?.ContainsKey(def.Key) == true ? StoreSetting[def.Key]?.ToString() : null;
+            if (value is not null) changes[def.Key] = def.Kind == ConfigValueKind.Path ? GetUnresolvedProviderPathFromPSPath(value) : value;
+        }
+        foreach (var key in StoreSetting?.Keys.Cast<object>().Select(k => k.ToString()!) ?? [])
+            if (ConfigKeys.StoreKey(key) is null)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-StoreSetting: '{key}' is not a store setting; store settings are {string.Join(", ", ConfigKeys.StoreKeys.Select(k => k.Key))}"),
+                    "UnknownSetting", ErrorCategory.InvalidArgument, key));
         if (changes.Count == 0 && Remove.Length == 0)
         {
             WriteWarning("No setting was given; nothing to change. See Get-Help Set-MediaCacheConfig.");
@@ -105,6 +115,26 @@ public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
             cache.EvictAsync(Cancel).GetAwaiter().GetResult();
             Log.Drain(this);
         }
-        if (PassThru) WriteObject(effective);
+        if (PassThru) WriteObject(ConfigView.Of(effective, withSources: false));
     }
+}
+
+/// <summary>-Remove takes configuration keys only: the cache's and every registered store's.</summary>
+public sealed class ValidateConfigKeyAttribute : ValidateEnumeratedArgumentsAttribute
+{
+    protected override void ValidateElement(object element)
+    {
+        var key = element?.ToString() ?? "";
+        if (!ConfigKeys.IsKnown(key))
+            throw new ValidationMetadataException($"'{key}' is not a configuration key; the keys are {string.Join(", ", ConfigKeys.All)}.");
+    }
+}
+
+/// <summary>Completes configuration keys (the stores' included) for -Remove.</summary>
+public sealed class ConfigKeyCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+                                                          System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters) =>
+        ConfigKeys.All.Where(k => k.StartsWith(wordToComplete, StringComparison.OrdinalIgnoreCase))
+            .Select(k => new CompletionResult(k, k, CompletionResultType.ParameterValue, k));
 }

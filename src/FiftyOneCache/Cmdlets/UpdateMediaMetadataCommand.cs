@@ -52,8 +52,13 @@ public sealed class UpdateMediaMetadataCommand : MediaBatchCmdlet
     {
         if (!_whatIf) { base.ProcessRecord(); return; }
         if (IsDatasetInput) return;
-        var items = ParameterSetName == BucketKeySet ? new[] { Engine.Storage.S3.S3Paths.Of(BucketName, Key) } : Path.Where(p => p is not null);
-        foreach (var p in items)
+        if (ParameterSetName == BucketKeySet)
+        {
+            try { ShouldProcess(StoresWithoutCache().RefForBucketKey(BucketName, Key).Original, ItemAction); }
+            catch (Engine.Paths.InvalidMediaPathException e) { WriteError(new ErrorRecord(e, "InvalidMediaPath", ErrorCategory.InvalidArgument, $"{BucketName}/{Key}")); }
+            return;
+        }
+        foreach (var p in Path.Where(p => p is not null))
             if (Paths.Resolve(p, out var error) is { } path) ShouldProcess(path, ItemAction);
             else WriteError(error!);
     }

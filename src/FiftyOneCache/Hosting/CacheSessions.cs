@@ -13,9 +13,10 @@ internal static class CacheSessions
     /// only while it opens, since the engine keeps its opening log for components that outlive the command.</param>
     public static MediaCache Get(CacheConfig config, Engine.Diagnostics.IEngineLog? opening = null)
     {
-        var key = string.Join("|", config.CacheDir, config.CacheSizeBytes, config.NumWorkers, config.AwsConfigFile, config.AwsProfile,
-            config.GoogleApplicationCredentials, config.MinioConfigFile, config.MinioProfile, config.AzureCredentialsFile, config.AzureProfile,
-            CredentialEnvironmentHash());
+        // Every store's settings (each store declares its keys) and the variables its settings read key a session.
+        var key = string.Join("|", new object[] { config.CacheDir, config.CacheSizeBytes, config.NumWorkers }
+            .Concat(config.StoreSettings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}"))
+            .Append(CredentialEnvironmentHash()));
         var lazy = Caches.GetOrAdd(key, _ => new Lazy<MediaCache>(() =>
         {
             var log = new OpeningLog(opening);
@@ -26,13 +27,14 @@ internal static class CacheSessions
         catch { Caches.TryRemove(key, out _); throw; }
     }
 
-    /// <summary>Credential (and store client) settings from the environment change which clients a cache needs; hashed, never kept.</summary>
+    /// <summary>
+    /// Credential (and store client) settings from the environment change which clients a cache needs (each store
+    /// declares the variables it reads, <see cref="Engine.Storage.StoreBackend.SessionVariables"/>); hashed, never kept.
+    /// </summary>
     static string CredentialEnvironmentHash()
     {
         var vars = Environment.GetEnvironmentVariables().Keys.Cast<string>()
-            .Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k.StartsWith("MINIO_", StringComparison.Ordinal)
-                        || k.StartsWith("GOOGLE_", StringComparison.Ordinal) || k.StartsWith("AZURE_", StringComparison.Ordinal) || k == "STORAGE_EMULATOR_HOST"
-                        || k == Engine.Storage.Azure.AzureSettings.PageSizeVariable)
+            .Where(Engine.Storage.StoreBackends.IsSessionVariable)
             .OrderBy(k => k, StringComparer.Ordinal)
             .Select(k => k + "=" + Environment.GetEnvironmentVariable(k));
         var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", vars)));

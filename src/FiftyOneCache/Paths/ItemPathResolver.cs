@@ -5,8 +5,8 @@ using Microsoft.PowerShell.Commands;
 namespace FiftyOneCache.Paths;
 
 /// <summary>
-/// Resolves what a user typed the way the shell would: remote paths (s3://, gs://, MinIO, http(s)://) go to the
-/// engine untouched, local paths are resolved through the PowerShell provider, so that the current location,
+/// Resolves what a user typed the way the shell would: remote paths (every form a registered store claims) go to the
+/// engine untouched and parsed once, local paths are resolved through the PowerShell provider, so that the current location,
 /// `~` and PSDrives mean what they mean everywhere else in PowerShell (the .NET current directory is where pwsh
 /// started, not where the user has cd'ed to). -CacheDir goes through the same resolution.
 /// </summary>
@@ -15,10 +15,18 @@ internal sealed class ItemPathResolver(PSCmdlet cmdlet, Func<MediaPathParser> pa
     readonly MistypedPathCheck _mistyped = new(parser);
 
     /// <summary>The path to hand to the engine, or null with <paramref name="error"/> set when it cannot be taken.</summary>
-    public string? Resolve(string input, out ErrorRecord? error)
+    public string? Resolve(string input, out ErrorRecord? error) => Resolve(input, out _, out error);
+
+    /// <summary>
+    /// The path to hand to the engine and its parsed reference (null when the parser refused it: the engine reports
+    /// why), or null with <paramref name="error"/> set when it cannot be taken. The path is parsed here once; the
+    /// reference travels with the item to the engine.
+    /// </summary>
+    public string? Resolve(string input, out MediaRef? parsed, out ErrorRecord? error)
     {
         error = null;
-        if (!IsLocal(input)) return input;
+        parsed = TryParse(input);
+        if (parsed is null || !parsed.IsLocal) return input;
         if (input.TrimStart().StartsWith("file:", StringComparison.OrdinalIgnoreCase)) return input; // a file:// URI is already absolute
         string resolved;
         try
@@ -26,7 +34,8 @@ internal sealed class ItemPathResolver(PSCmdlet cmdlet, Func<MediaPathParser> pa
             resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(input, out var provider, out _);
             if (provider.ImplementingType != typeof(FileSystemProvider))
             {
-                error = new ErrorRecord(new ArgumentException($"'{input}' is a {provider.Name} path, not a file: media paths are files or s3://, gs://, MinIO or http(s):// URLs."),
+                parsed = null;
+                error = new ErrorRecord(new ArgumentException($"'{input}' is a {provider.Name} path, not a file: media paths are files or {parser().Supported}."),
                     "NotAFileSystemPath", ErrorCategory.InvalidArgument, input);
                 return null;
             }
@@ -40,6 +49,7 @@ internal sealed class ItemPathResolver(PSCmdlet cmdlet, Func<MediaPathParser> pa
         }
         if (_mistyped.LikelyIntended(input) is { } intended)
             cmdlet.WriteWarning($"'{input}' is taken as a local path ({resolved}); did you mean '{intended}'?");
+        parsed = MediaPathParser.Local(resolved, resolved);
         return resolved;
     }
 
@@ -52,10 +62,10 @@ internal sealed class ItemPathResolver(PSCmdlet cmdlet, Func<MediaPathParser> pa
     /// <summary>-CacheDir and other directory parameters: resolved like any local path.</summary>
     public static string ResolveDirectory(PSCmdlet cmdlet, string path) => cmdlet.GetUnresolvedProviderPathFromPSPath(path);
 
-    bool IsLocal(string input)
+    MediaRef? TryParse(string input)
     {
-        try { return parser().Parse(input).IsLocal; }
-        catch (InvalidMediaPathException) { return false; } // the engine reports it, with the reason
+        try { return parser().Parse(input); }
+        catch (InvalidMediaPathException) { return null; } // the engine reports it, with the reason
     }
 }
 

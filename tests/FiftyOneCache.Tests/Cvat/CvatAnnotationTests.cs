@@ -30,17 +30,18 @@ public sealed class CvatAnnotationTests : IAsyncLifetime, IDisposable
         _fake = fake;
         _out = output;
         var config = new CacheConfig { CacheDir = _dir.Sub("cache"), NumWorkers = 2 };
-        var stores = new StoreRegistry(config, NullLog.Instance);
-        stores.Register("s3", () => _s3);
-        stores.Register("minio", () => _minio);
-        stores.MinioRouting = new TestMinioRouting();
-        stores.Register("azure", () => _azure);
-        var azure = new Dictionary<string, string>
+        // The stores' paths come from their own configuration (a MinIO alias, an Azure account URL and alias); their
+        // clients are replaced by in-memory ones.
+        var env = new Dictionary<string, string>
         {
+            ["MINIO_ALIAS"] = "minio",
             ["AZURE_STORAGE_ACCOUNT"] = "devstoreaccount1", ["AZURE_STORAGE_KEY"] = AzureStorage.AzureConnectionString.DevKey,
             ["AZURE_STORAGE_ACCOUNT_URL"] = "http://127.0.0.1:10000/devstoreaccount1", ["AZURE_ALIAS"] = "az",
         };
-        stores.AzureRouting = new AzureStorage.AzureRouting(AzureStorage.AzureSettings.Resolve(config, n => azure.GetValueOrDefault(n)));
+        var stores = new StoreRegistry(config, NullLog.Instance, n => env.GetValueOrDefault(n));
+        stores.Register("s3", () => _s3);
+        stores.Register("minio", () => _minio);
+        stores.Register("azure", () => _azure);
         _cache = MediaCache.Open(config, NullLog.Instance, stores);
     }
 
@@ -482,12 +483,5 @@ public sealed class CvatAnnotationTests : IAsyncLifetime, IDisposable
         Assert.Contains($"-CloudStorageId {id}: ", e.Message);
         Assert.Contains(expected, e.Message);
         Assert.DoesNotContain(CvatFake.Summary(await _fake.LogAsync()), l => l.StartsWith("POST /api/tasks", StringComparison.Ordinal) || l.StartsWith("POST /api/projects", StringComparison.Ordinal));
-    }
-
-    sealed class TestMinioRouting : FiftyOneCache.Engine.Paths.IMinioRouting
-    {
-        public FiftyOneCache.Engine.Paths.MediaRef? MatchEndpoint(string url) => null;
-        public bool IsAlias(string scheme) => scheme == "minio";
-        public string? AliasDescription => "minio://";
     }
 }

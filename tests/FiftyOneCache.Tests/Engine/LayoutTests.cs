@@ -5,7 +5,7 @@ namespace FiftyOneCache.Tests.Engine;
 
 public class LayoutTests
 {
-    static readonly MediaPathParser Parser = new();
+    static readonly MediaPathParser Parser = FiftyOneCache.Tests.Infrastructure.TestStores.Parser();
     const string Root = "/cache/root";
 
     static string Rel(string path) => CacheLayout.RelativePath(Parser.Parse(path));

@@ -15,7 +15,7 @@ public sealed class AzureConfigTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, true);
 
     static CacheConfig Config(string? file = null, string? profile = null) =>
-        new() { CacheDir = "/tmp/x", AzureCredentialsFile = file, AzureProfile = profile };
+        new() { CacheDir = "/tmp/x", StoreSettings = FiftyOneCache.Tests.Infrastructure.TestStores.Settings(("azure_credentials_file", file), ("azure_profile", profile)) };
 
     static Func<string, string?> Env(params (string Name, string Value)[] vars)
     {
@@ -170,13 +170,33 @@ public sealed class AzureConfigTests : IDisposable
     [InlineData("[other]\naccount_name = a\n", "has no [default] profile (from default; profiles: other)")]
     [InlineData("[default]\nalias = az\n", "has none of conn_str")]
     [InlineData("[default]\naccount_name = a\naccount_key = not base64!\n", "not base64 (the value is not shown)")]
-    [InlineData("[default]\naccount_name = a\naccount_key = QUJD\nalias = s3\n", "would shadow a built-in scheme")]
     [InlineData("[default]\naccount_name = a\naccount_key = QUJD\naccount_url = ftp://x\n", "is not an http(s) account URL")]
     public void BadProfilesAreConfigurationErrors(string text, string reason)
     {
         var e = Assert.Throws<ConfigException>(() => AzureSettings.Resolve(Config(Ini(text)), Env()));
         Assert.Contains(reason, e.Message);
         Assert.DoesNotContain("not base64!", e.Message);
+    }
+
+    [Theory]
+    [InlineData("s3")]
+    [InlineData("https")]
+    [InlineData("file")]
+    public void AnAliasThatSpellsAnotherStoresSchemeIsAConfigurationError(string alias)
+    {
+        var ini = Ini($"[default]\naccount_name = a\naccount_key = QUJD\nalias = {alias}\n");
+        var e = Assert.Throws<ConfigException>(() => new StoreRegistry(Config(ini), NullLog.Instance, Env()));
+        Assert.Contains("would shadow a built-in scheme", e.Message);
+        Assert.Contains(ini, e.Message); // names the file the alias came from
+    }
+
+    [Fact]
+    public void TwoStoresCannotShareAnAlias()
+    {
+        var e = Assert.Throws<ConfigException>(() => new StoreRegistry(Config(), NullLog.Instance,
+            Env(("MINIO_ALIAS", "lake"), ("MINIO_ENDPOINT_URL", "http://127.0.0.1:9"), ("AZURE_ALIAS", "lake"), ("AZURE_STORAGE_ACCOUNT", "a"))));
+        Assert.Contains("'lake' would shadow lake:// (MinIO alias)", e.Message);
+        Assert.Contains("AZURE_ALIAS", e.Message);
     }
 
     [Fact]

@@ -15,8 +15,7 @@ public sealed class AzurePathTests
             ["AZURE_STORAGE_ACCOUNT"] = "devstoreaccount1", ["AZURE_STORAGE_KEY"] = AzureConnectionString.DevKey,
             ["AZURE_ALIAS"] = alias, ["AZURE_STORAGE_ACCOUNT_URL"] = accountUrl,
         };
-        var settings = AzureSettings.Resolve(new CacheConfig { CacheDir = "/c" }, n => env.GetValueOrDefault(n));
-        return new MediaPathParser(null, new AzureRouting(settings));
+        return FiftyOneCache.Tests.Infrastructure.TestStores.Parser(n => env.GetValueOrDefault(n));
     }
 
     [Theory]
@@ -45,7 +44,7 @@ public sealed class AzurePathTests
     [Fact]
     public void WithoutConfigurationOnlyPublicBlobUrlsAreAzure()
     {
-        var p = new MediaPathParser(null, new AzureRouting(null));
+        var p = FiftyOneCache.Tests.Infrastructure.TestStores.Parser();
         Assert.Equal("azure", p.Parse("https://acct.blob.core.windows.net/c1c/k").Store);
         Assert.Equal("http", p.Parse("http://127.0.0.1:10000/devstoreaccount1/media/k").Store);
         Assert.Equal("http", p.Parse("http://acct.blob.core.windows.net/media/k").Store); // Azure serves blobs over https
@@ -69,8 +68,8 @@ public sealed class AzurePathTests
     [Fact]
     public void AnAliasWithoutAnAccountIsReportedOnUse()
     {
-        var settings = AzureSettings.Resolve(new CacheConfig { CacheDir = "/c" }, n => n == "AZURE_ALIAS" ? "az" : null);
-        var e = Assert.Throws<InvalidMediaPathException>(() => new MediaPathParser(null, new AzureRouting(settings)).Parse("az://media/k"));
+        var parser = FiftyOneCache.Tests.Infrastructure.TestStores.Parser(n => n == "AZURE_ALIAS" ? "az" : null);
+        var e = Assert.Throws<InvalidMediaPathException>(() => parser.Parse("az://media/k"));
         Assert.Contains("needs an account", e.Message);
     }
 }

@@ -1,4 +1,5 @@
 using FiftyOneCache.Engine.Paths;
+using static FiftyOneCache.Engine.Storage.Azure.AzureBackend;
 
 namespace FiftyOneCache.Engine.Storage.Azure;
 
@@ -8,30 +9,52 @@ namespace FiftyOneCache.Engine.Storage.Azure;
 /// configured. Every spelling of one blob becomes the same <see cref="MediaRef"/>: its Url is built from the account's
 /// base URL, so alias and URL paths share a cache entry.
 /// </summary>
-public sealed class AzureRouting(AzureSettings? settings) : IAzureRouting
+public sealed class AzureRouting(AzureSettings? settings)
 {
     const string PublicSuffix = ".blob.core.windows.net";
     readonly string? _accountPrefix = settings?.AccountUrl is { } u ? u.AbsoluteUri.TrimEnd('/') + "/" : null;
 
-    public string? AliasDescription => settings?.Alias is { } a ? $"{a}://" : null;
-
-    public MediaRef? MatchUrl(string text, string url)
+    /// <summary>
+    /// In the parser's order: the alias (configured), URLs under the configured account URL (an endpoint), then any
+    /// public blob URL (a pattern), so that an explicit spelling always beats the generic one.
+    /// </summary>
+    public IReadOnlyList<PathForm> Forms()
     {
-        string account, rest;
-        if (_accountPrefix is not null && url.StartsWith(_accountPrefix, StringComparison.OrdinalIgnoreCase) && settings!.AccountName is { } configured)
-        {
-            account = configured;
-            rest = url[_accountPrefix.Length..];
-        }
-        else
-        {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme != "https"
-                || !u.Host.EndsWith(PublicSuffix, StringComparison.OrdinalIgnoreCase) || u.Host.Length == PublicSuffix.Length)
-                return null;
-            account = u.Host[..^PublicSuffix.Length].ToLowerInvariant();
-            var start = url.IndexOf('/', url.IndexOf("://", StringComparison.Ordinal) + 3);
-            rest = start < 0 ? "" : url[(start + 1)..];
-        }
+        var forms = new List<PathForm>();
+        if (settings?.Alias is { } alias)
+            forms.Add(new PathForm(StoreName, PathFormKind.Alias, alias, p => MatchAlias(p.Text, p.Scheme, p.Rest), $"{alias}:// (Azure alias)", settings.AliasSource));
+        if (_accountPrefix is not null && settings!.AccountName is not null)
+            forms.Add(new PathForm(StoreName, PathFormKind.Endpoint, _accountPrefix, p => MatchAccountUrl(p.Text, p.Raw),
+                $"{_accountPrefix}<container>/<blob> (Azure account URL)", "AZURE_STORAGE_ACCOUNT_URL / account_url"));
+        forms.Add(new PathForm(StoreName, PathFormKind.UrlPattern, "https://<account>" + PublicSuffix + "/", p => MatchPublicUrl(p.Text, p.Raw),
+            "https://<account>" + PublicSuffix + "/<container>/<blob>"));
+        return forms;
+    }
+
+    /// <summary>The public endpoint of an account.</summary>
+    public static Uri PublicAccountUrl(string account) => new($"https://{account}{PublicSuffix}");
+
+    MediaRef? MatchAccountUrl(string text, string url)
+    {
+        if (_accountPrefix is null || !url.StartsWith(_accountPrefix, StringComparison.OrdinalIgnoreCase) || settings!.AccountName is not { } configured) return null;
+        return FromRest(text, configured, url[_accountPrefix.Length..]);
+    }
+
+    MediaRef? MatchPublicUrl(string text, string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme != "https"
+            || !u.Host.EndsWith(PublicSuffix, StringComparison.OrdinalIgnoreCase) || u.Host.Length == PublicSuffix.Length)
+            return null;
+        var account = u.Host[..^PublicSuffix.Length].ToLowerInvariant();
+        var start = url.IndexOf('/', url.IndexOf("://", StringComparison.Ordinal) + 3);
+        return FromRest(text, account, start < 0 ? "" : url[(start + 1)..]);
+    }
+
+    /// <summary>The blob an http(s) URL names, or null when the URL is not under an Azure account.</summary>
+    public MediaRef? MatchUrl(string text, string url) => MatchAccountUrl(text, url) ?? MatchPublicUrl(text, url);
+
+    MediaRef FromRest(string text, string account, string rest)
+    {
         var q = rest.IndexOfAny(['?', '#']);
         if (q >= 0) rest = rest[..q]; // a SAS pasted with the URL is not ours to use: the configured credential signs
         var slash = rest.IndexOf('/');
@@ -41,6 +64,7 @@ public sealed class AzureRouting(AzureSettings? settings) : IAzureRouting
         return Blob(text, account, Uri.UnescapeDataString(container), Uri.UnescapeDataString(key));
     }
 
+    /// <summary>The blob an alias path names, or null when the scheme is not the Azure alias.</summary>
     public MediaRef? MatchAlias(string text, string scheme, string rest)
     {
         if (settings?.Alias is not { } alias || !string.Equals(alias, scheme, StringComparison.OrdinalIgnoreCase)) return null;
@@ -56,8 +80,9 @@ public sealed class AzureRouting(AzureSettings? settings) : IAzureRouting
         if (!IsValidContainer(container))
             throw new InvalidMediaPathException(text, $"'{container}' is not a valid Azure container name (3-63 lowercase letters, digits and single hyphens, or $root/$web/$logs)");
         KeyRules.Check(text, key);
-        var url = BlobUrl(settings?.BaseUrlFor(account) ?? new Uri($"https://{account}{PublicSuffix}"), container, key);
-        return new MediaRef(text, StoreNames.Azure, container, key, url) { Account = account };
+        var url = BlobUrl(settings?.BaseUrlFor(account) ?? PublicAccountUrl(account), container, key);
+        // media/azure/<account>/<container>/<key>: a container name is unique only within its account.
+        return new MediaRef(text, StoreName, container, key, url) { Root = [StoreName, account, container], UrlIsIdentity = true };
     }
 
     /// <summary>The blob's URL under an account base URL, each path segment escaped (names may hold spaces, '#', '%', unicode).</summary>

@@ -35,6 +35,8 @@ public sealed class AzureSettings
     /// <summary>The configured account base URL (custom domain, emulator), without a trailing slash.</summary>
     public Uri? AccountUrl { get; init; }
     public string? Alias { get; init; }
+    /// <summary>Where the alias was set, for messages.</summary>
+    public string? AliasSource { get; init; }
     public StorageSharedKeyCredential? SharedKey { get; init; }
     public string? SasToken { get; init; }
     /// <summary>
@@ -74,9 +76,9 @@ public sealed class AzureSettings
             { Token = () => new ClientSecretCredential(tid, cid, csec), Secrets = [csec] };
 
         var (file, fileFrom) = Env("AZURE_CREDENTIALS_FILE") is { } ef ? (ef, "AZURE_CREDENTIALS_FILE")
-            : config.AzureCredentialsFile is { } cf ? (cf, "azure_credentials_file") : (null, null);
+            : config.Setting(AzureBackend.CredentialsFileKey) is { } cf ? (cf, "azure_credentials_file") : (null, null);
         var (profile, profileFrom) = Env("AZURE_PROFILE") is { } ep ? (ep, "AZURE_PROFILE")
-            : config.AzureProfile is { } cp ? (cp, "azure_profile") : ("default", "default");
+            : config.Setting(AzureBackend.ProfileKey) is { } cp ? (cp, "azure_profile") : ("default", "default");
         tried.Add(file is null ? "ini profile (AZURE_CREDENTIALS_FILE / azure_credentials_file not set)" : $"ini profile '{profile}' in {file}");
         if (found is null && file is not null)
             found = FromProfile(ConfigValues.ExpandHome(file), fileFrom!, profile, profileFrom);
@@ -96,21 +98,21 @@ public sealed class AzureSettings
             "DefaultAzureCredential (environment, workload identity, managed identity, Azure CLI, ...)")
         { Token = () => new DefaultAzureCredential() };
         var account = found.Account ?? envAccount ?? (accountUrl is null ? null : AccountFromUrl(accountUrl));
+        // An alias that spells another store's scheme is refused where every store's path forms meet (StoreRegistry).
+        var aliasFrom = Env("AZURE_ALIAS") is not null ? "environment variable AZURE_ALIAS" : found.Where;
         alias = alias?.Trim().ToLowerInvariant();
-        if (alias is "s3" or "gs" or "http" or "https" or "file")
-            throw new ConfigException(found.Where ?? "environment variable AZURE_ALIAS", "alias", $"'{alias}' would shadow a built-in scheme");
         return new AzureSettings
         {
             Kind = found.Kind, AccountName = account, AccountUrl = accountUrl, Alias = string.IsNullOrEmpty(alias) ? null : alias,
             SharedKey = found.SharedKey, SasToken = found.Sas, Token = found.Token, Source = found.Source, Tried = tried,
-            ListPageSize = pageSize, Secrets = found.Secrets,
+            ListPageSize = pageSize, Secrets = found.Secrets, AliasSource = aliasFrom,
         };
     }
 
     /// <summary>The account's base URL for paths: the configured one for the configured account, else the public endpoint.</summary>
     public Uri BaseUrlFor(string account) =>
         AccountUrl is { } u && string.Equals(account, AccountName, StringComparison.OrdinalIgnoreCase) ? u
-            : new Uri($"https://{account}.blob.core.windows.net");
+            : AzureRouting.PublicAccountUrl(account);
 
     /// <summary>An account's name from its URL: path-style (emulator, http://host:port/account) or the first host label.</summary>
     public static string AccountFromUrl(Uri url)

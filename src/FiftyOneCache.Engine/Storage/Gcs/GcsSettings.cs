@@ -26,7 +26,7 @@ public sealed class GcsSettings
             if (!u.EndsWith("/storage/v1", StringComparison.Ordinal)) u += "/storage/v1";
             return new GcsSettings { BaseUri = u + "/", Source = $"emulator at {u} (STORAGE_EMULATOR_HOST), unauthenticated" };
         }
-        var (file, from) = config.GoogleApplicationCredentials is { } f ? (f, "google_application_credentials")
+        var (file, from) = config.Setting(GcsBackend.CredentialsKey) is { } f ? (f, "google_application_credentials")
             : env("GOOGLE_APPLICATION_CREDENTIALS") is { Length: > 0 } g ? (g, "GOOGLE_APPLICATION_CREDENTIALS") : (null, null);
         if (file is not null)
         {
@@ -56,6 +56,15 @@ public sealed class GcsSettings
             throw new StoreException(StoreErrorKind.NoCredentials,
                 "no GCS credentials found: checked google_application_credentials, GOOGLE_APPLICATION_CREDENTIALS and Application Default Credentials (gcloud auth application-default login, metadata server)");
         }
+    }
+
+    /// <summary>Where credentials would come from, without reading them (no network): what Get-MediaCacheConfig shows.</summary>
+    public static string DescribeSource(CacheConfig config, Func<string, string?> env)
+    {
+        if (env("STORAGE_EMULATOR_HOST") is { Length: > 0 } emulator) return $"emulator at {emulator} (STORAGE_EMULATOR_HOST), unauthenticated";
+        if (config.Setting(GcsBackend.CredentialsKey) is { } f) return $"service-account key {ConfigValues.ExpandHome(f)} (from google_application_credentials)";
+        if (env("GOOGLE_APPLICATION_CREDENTIALS") is { Length: > 0 } g) return $"service-account key {g} (from GOOGLE_APPLICATION_CREDENTIALS)";
+        return "Application Default Credentials";
     }
 
     static GoogleCredential Scoped(GoogleCredential c) =>

@@ -2,21 +2,29 @@ using FiftyOneCache.Engine.Paths;
 
 namespace FiftyOneCache.Engine.Storage.Minio;
 
-/// <summary>Recognises ${endpoint_url}/bucket/key URLs and ${alias}://bucket/key paths as MinIO objects.</summary>
-public sealed class MinioRouting(MinioSettings settings) : IMinioRouting
+/// <summary>The path forms MinIO claims: ${endpoint_url}/bucket/key URLs and ${alias}://bucket/key paths.</summary>
+public sealed class MinioRouting(MinioSettings settings)
 {
     readonly string? _prefix = settings.Endpoint is { } e ? e.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/" : null;
 
-    public MediaRef? MatchEndpoint(string url)
+    public IReadOnlyList<PathForm> Forms()
+    {
+        var forms = new List<PathForm>();
+        if (settings.Alias is { } alias)
+            forms.Add(new PathForm(MinioBackend.StoreName, PathFormKind.Alias, alias,
+                p => MediaPathParser.Bucketed(p.Text, MinioBackend.StoreName, p.Rest), $"{alias}:// (MinIO alias)", settings.AliasSource));
+        if (_prefix is not null)
+            forms.Add(new PathForm(MinioBackend.StoreName, PathFormKind.Endpoint, _prefix, p => MatchEndpoint(p.Text, p.Raw),
+                $"{_prefix}<bucket>/<key> (MinIO endpoint)", settings.Source));
+        return forms;
+    }
+
+    MediaRef? MatchEndpoint(string text, string url)
     {
         if (_prefix is null || !url.StartsWith(_prefix, StringComparison.OrdinalIgnoreCase)) return null;
         var rest = url[_prefix.Length..];
-        var q = rest.IndexOfAny(new[] { '?', '#' });
+        var q = rest.IndexOfAny(['?', '#']);
         if (q >= 0) rest = rest[..q];
-        return MediaPathParser.Bucketed(url, StoreNames.Minio, Uri.UnescapeDataString(rest));
+        return MediaPathParser.Bucketed(text, MinioBackend.StoreName, Uri.UnescapeDataString(rest));
     }
-
-    public bool IsAlias(string scheme) => settings.Alias is not null && string.Equals(scheme, settings.Alias, StringComparison.OrdinalIgnoreCase);
-
-    public string? AliasDescription => settings.Alias is null ? null : $"{settings.Alias}://";
 }

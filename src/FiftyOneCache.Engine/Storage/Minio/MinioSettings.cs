@@ -15,14 +15,16 @@ public sealed class MinioSettings
     public string? Alias { get; init; }
     public string Region { get; init; } = "us-east-1";
     public string Source { get; init; } = "";
+    /// <summary>Where the alias was set, for messages.</summary>
+    public string? AliasSource { get; init; }
 
     public bool IsConfigured => Endpoint is not null;
 
     public static MinioSettings Resolve(CacheConfig config, Func<string, string?>? env = null)
     {
         env ??= Environment.GetEnvironmentVariable;
-        var file = env("MINIO_CONFIG_FILE") ?? config.MinioConfigFile;
-        var profile = env("MINIO_PROFILE") ?? config.MinioProfile ?? "default";
+        var file = env("MINIO_CONFIG_FILE") ?? config.Setting(MinioBackend.ConfigFileKey);
+        var profile = env("MINIO_PROFILE") ?? config.Setting(MinioBackend.ProfileKey) ?? "default";
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var sources = new List<string>();
         if (file is not null)
@@ -46,15 +48,15 @@ public sealed class MinioSettings
             if (!Uri.TryCreate(e.Trim(), UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https"))
                 throw new ConfigException(sources.Count > 0 ? string.Join(", ", sources) : "MinIO configuration", "endpoint_url", $"'{e}' is not an http(s) URL");
         }
+        // An alias that spells another store's scheme is refused where every store's path forms meet (StoreRegistry).
         var alias = values.GetValueOrDefault("alias")?.Trim().ToLowerInvariant();
-        if (alias is "s3" or "gs" or "http" or "https" or "file")
-            throw new ConfigException(string.Join(", ", sources), "alias", $"'{alias}' would shadow a built-in scheme");
+        var aliasFrom = env("MINIO_ALIAS") is { Length: > 0 } ? "environment variable MINIO_ALIAS" : file is not null ? $"MinIO config file {file} [{profile}]" : null;
         return new MinioSettings
         {
             AccessKey = values.GetValueOrDefault("access_key"), SecretKey = values.GetValueOrDefault("secret_access_key"),
             Endpoint = endpoint, Alias = string.IsNullOrEmpty(alias) ? null : alias,
             Region = values.GetValueOrDefault("region") is { Length: > 0 } r ? r : "us-east-1",
-            Source = sources.Count > 0 ? string.Join(", ", sources) : "none",
+            Source = sources.Count > 0 ? string.Join(", ", sources) : "none", AliasSource = aliasFrom,
         };
     }
 }

@@ -11,7 +11,7 @@ namespace FiftyOneCache.Engine.Storage.Minio;
 /// MinIO through the Minio client for what it does correctly in 7.0.0 (stat, list, presign); bytes come through
 /// presigned URLs and the shared downloader, because its own ranged reads fail on every 206 (minio-dotnet #1342).
 /// </summary>
-public sealed class MinioStore : PresignedStore, IDisposable
+public sealed partial class MinioStore : PresignedStore, IDisposable
 {
     readonly MinioSettings _settings;
     readonly IMinioClient _client;
@@ -28,7 +28,7 @@ public sealed class MinioStore : PresignedStore, IDisposable
         _client = builder.Build();
     }
 
-    public override string Name => StoreNames.Minio;
+    public override string Name => MinioBackend.StoreName;
 
     public override string DescribeCredentials() =>
         $"MinIO at {_settings.Endpoint!.GetLeftPart(UriPartial.Authority)}{(_settings.Alias is { } a ? $" (alias {a}://)" : "")}, " +

@@ -57,6 +57,19 @@ public sealed class S3Settings
         };
     }
 
+    /// <summary>
+    /// Where credentials, endpoint and region would come from, without loading credentials (no network, no secret):
+    /// what Get-MediaCacheConfig shows.
+    /// </summary>
+    public static string DescribeSource(CacheConfig config, Func<string, string?> env)
+    {
+        var (files, profileName, explicitProfile, profile) = Scope(config, env);
+        var (_, source) = AwsCredentialChain.Resolve(files, profileName, explicitProfile, env);
+        var region = NonEmpty(env("AWS_DEFAULT_REGION")) ?? Value(profile, "region") ?? NonEmpty(env("AWS_REGION")) ?? "us-east-1";
+        var (endpoint, endpointSource) = ResolveEndpoint(files, profile, profileName, env);
+        return $"{source}; {(endpoint is null ? "AWS endpoints" : $"endpoint {endpoint} (from {endpointSource})")}; region {region}";
+    }
+
     /// <summary>Only the endpoint (null: AWS's own), without looking for credentials: what CVAT's storage must match.</summary>
     public static string? ResolveEndpointUrl(CacheConfig config, Func<string, string?>? env = null)
     {
@@ -68,9 +81,9 @@ public sealed class S3Settings
     /// <summary>The files, the profile's name (and whether FiftyOne's aws_profile named it) and its values.</summary>
     static (AwsSharedConfig Files, string ProfileName, bool Explicit, Dictionary<string, string> Profile) Scope(CacheConfig config, Func<string, string?> env)
     {
-        var files = AwsSharedConfig.Load(config.AwsConfigFile, env);
-        var named = NonEmpty(config.AwsProfile) ?? NonEmpty(env("AWS_DEFAULT_PROFILE")) ?? NonEmpty(env("AWS_PROFILE"));
-        var explicitProfile = NonEmpty(config.AwsProfile) is not null;
+        var files = AwsSharedConfig.Load(config.Setting(S3Backend.ConfigFileKey), env);
+        var named = NonEmpty(config.Setting(S3Backend.ProfileKey)) ?? NonEmpty(env("AWS_DEFAULT_PROFILE")) ?? NonEmpty(env("AWS_PROFILE"));
+        var explicitProfile = NonEmpty(config.Setting(S3Backend.ProfileKey)) is not null;
         // boto3 raises ProfileNotFound for a named profile that is missing, even when environment keys are set.
         if (named is not null && !files.Profiles.ContainsKey(named))
             throw new StoreException(StoreErrorKind.NoCredentials,

@@ -11,7 +11,7 @@ using FiftyOneCache.Engine.Storage.Http;
 namespace FiftyOneCache.Engine.Storage.S3;
 
 /// <summary>s3:// through AWSSDK.S3: stat and list by the SDK, bytes through presigned URLs.</summary>
-public sealed class S3Store : PresignedStore, IDisposable
+public sealed partial class S3Store : PresignedStore, IDisposable
 {
     readonly S3Settings _settings;
     readonly ConcurrentDictionary<string, AmazonS3Client> _clients = new();
@@ -21,7 +21,7 @@ public sealed class S3Store : PresignedStore, IDisposable
 
     public S3Store(S3Settings settings, HttpTransport transport) : base(transport) => _settings = settings;
 
-    public override string Name => StoreNames.S3;
+    public override string Name => S3Backend.StoreName;
 
     public override string DescribeCredentials() =>
         $"{_settings.CredentialSource}; region {_settings.Region}; {_settings.DescribeEndpoint()}";

@@ -211,8 +211,8 @@ public class S3ResolutionTableTests(ITestOutputHelper output)
         var env = EnvironmentOf(c);
         var config = new CacheConfig
         {
-            CacheDir = Path.Combine(Fixture.Value, "cache"), AwsProfile = c.AwsProfile,
-            AwsConfigFile = c.FiftyOneFile ? Path.Combine(Fixture.Value, "fiftyone.ini") : null,
+            CacheDir = Path.Combine(Fixture.Value, "cache"),
+            StoreSettings = TestStores.Settings(("aws_profile", c.AwsProfile), ("aws_config_file", c.FiftyOneFile ? Path.Combine(Fixture.Value, "fiftyone.ini") : null)),
         };
         var module = await ModuleAnswerAsync(config, env);
         AssertMatches(c.Expected, module, "module");
@@ -253,7 +253,7 @@ public class S3ResolutionTableTests(ITestOutputHelper output)
         {
             using var transport = new HttpTransport();
             using var store = new S3Store(s, transport);
-            var url = await store.PresignedUrlAsync(new MediaRef("s3://media/k", StoreNames.S3, "media", "k"), CancellationToken.None);
+            var url = await store.PresignedUrlAsync(new MediaRef("s3://media/k", FiftyOneCache.Engine.Storage.S3.S3Backend.StoreName, "media", "k"), CancellationToken.None);
             presigned = url.GetLeftPart(UriPartial.Path);
         }
         return new Expect(s.ProfileName, (await s.Credentials!.GetCredentialsAsync()).AccessKey,

@@ -16,7 +16,7 @@ public class StoreEndpointsTests
         using var dir = new TempDir();
         var ini = dir.Sub("minio.ini");
         File.WriteAllText(ini, "[default]\nendpoint_url = http://127.0.0.1:1\n[lab]\nendpoint_url = http://minio.lab.example:9000/\nalias = lab\n");
-        var config = new CacheConfig { CacheDir = dir.Sub("c"), MinioConfigFile = ini, MinioProfile = "lab" };
+        var config = new CacheConfig { CacheDir = dir.Sub("c"), StoreSettings = TestStores.Settings(("minio_config_file", ini), ("minio_profile", "lab")) };
 
         Assert.Equal("http://minio.lab.example:9000", StoreEndpoints.For(config, "minio", Env()));
         Assert.Equal("http://env.example:9000", StoreEndpoints.For(config, "minio", Env(("MINIO_ENDPOINT_URL", "http://env.example:9000"))));
