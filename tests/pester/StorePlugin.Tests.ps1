@@ -25,13 +25,15 @@ param($ModulePath, $Seed, $Out)
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
 $r = [ordered]@{}
-Set-MediaCacheConfig -StoreSetting @{ mem_seed_dir = $Seed; mem_profile = 'bkt' }
+Set-MediaCacheConfig -MemSeedDir $Seed -StoreSetting @{ mem_profile = 'bkt' }
 $c = Get-MediaCacheConfig
 $r.MemSeedDir = $c.MemSeedDir
 $r.StoreSettings = $c.StoreSettings['mem_profile']
 $r.Trace = $c.Stores['mem']
 $line = 'Set-MediaCacheConfig -Remove mem_'
 $r.Completion = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText)
+$line = 'Set-MediaCacheConfig -MemProfile '
+$r.Profiles = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText)
 $r.Local = "$(Get-MediaLocalPath mem://bkt/img/a.jpg -NoDownload -WarningAction SilentlyContinue)"
 $r.Downloaded = @(Invoke-MediaDownload mem://bkt/img/ -Recurse | ForEach-Object { "$($_.Path)=$($_.Status)" } | Sort-Object)
 $r.Path = "$(Get-MediaLocalPath mem://bkt/img/a.jpg)"
@@ -57,6 +59,7 @@ $r | ConvertTo-Json -Depth 3 | Set-Content $Out
         $r.StoreSettings | Should -Be 'bkt'
         $r.Trace | Should -Be "objects of $seed (from mem_seed_dir), profile bkt"
         $r.Completion | Should -Contain 'mem_seed_dir'
+        $r.Profiles | Should -Be @('bkt', 'other') # the plug-in's own completion, on a parameter made from its key
         $r.Local | Should -Be (Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR 'media/mem/v1/bkt/img/a.jpg')
         $r.Downloaded | Should -Be @('mem://bkt/img/a.jpg=Downloaded', 'mem://bkt/img/b.jpg=Downloaded')
         $r.Path | Should -Be $r.Local
@@ -73,5 +76,7 @@ $r | ConvertTo-Json -Depth 3 | Set-Content $Out
         if (-not $plugin) { throw 'FiftyOneCache.Tests.dll is not built' }
         Import-FiftyOneCache
         { Set-MediaCacheConfig -StoreSetting @{ mem_seed_dir = $seed } -ErrorAction Stop } | Should -Throw '*not a store setting*'
+        (Get-Command Set-MediaCacheConfig).Parameters.Keys | Should -Not -Contain 'MemSeedDir'
+        (Get-Command Set-MediaCacheConfig).Parameters.Keys | Should -Contain 'AzureProfile'
     }
 }

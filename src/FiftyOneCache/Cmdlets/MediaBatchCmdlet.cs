@@ -225,7 +225,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
 
     void DescribeStore(string store)
     {
-        if (string.IsNullOrEmpty(store) || store == "local" || !_storesDescribed.Add(store)) return;
+        if (string.IsNullOrEmpty(store) || store == Engine.Paths.MediaRef.LocalStore || !_storesDescribed.Add(store)) return;
         if (!(_verbose ??= IsVerbose())) return;
         try { WriteVerbose($"{store} credentials: {Cache!.Stores.Get(store).DescribeCredentials()}"); }
         catch (Exception e) { WriteVerbose($"{store} credentials: {e.Message}"); }

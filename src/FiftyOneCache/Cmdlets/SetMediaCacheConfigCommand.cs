@@ -11,7 +11,7 @@ namespace FiftyOneCache.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "MediaCacheConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Set-MediaCacheConfig.md")]
 [OutputType(typeof(CacheConfig))]
-public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
+public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet, IDynamicParameters
 {
     /// <summary>cache_size_bytes: bytes, a size such as 500MB or 1.5GB, or -1 for no limit and no eviction.</summary>
     [Parameter]
@@ -25,17 +25,29 @@ public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
 
     [Parameter] [ValidateRange(1, 1024)] public int NumWorkers { get; set; }
     [Parameter] public bool CacheAppImages { get; set; }
-    [Parameter] [ValidateNotNullOrEmpty] public string? AwsConfigFile { get; set; }
-    [Parameter] [ValidateNotNullOrEmpty] [ArgumentCompleter(typeof(ProfileCompleter))] public string? AwsProfile { get; set; }
-    [Parameter] [ValidateNotNullOrEmpty] public string? GoogleApplicationCredentials { get; set; }
-    [Parameter] [ValidateNotNullOrEmpty] public string? AzureCredentialsFile { get; set; }
-    [Parameter] [ValidateNotNullOrEmpty] [ArgumentCompleter(typeof(ProfileCompleter))] public string? AzureProfile { get; set; }
-    [Parameter] [ValidateNotNullOrEmpty] public string? MinioConfigFile { get; set; }
-    [Parameter] [ValidateNotNullOrEmpty] [ArgumentCompleter(typeof(ProfileCompleter))] public string? MinioProfile { get; set; }
 
     /// <summary>
-    /// Store settings by JSON key, for stores without a parameter of their own (a plug-in's keys), e.g.
-    /// @{ mem_profile = 'lab' }; the parameters above are the same settings of the stores the module ships.
+    /// Every store setting is a parameter named after its key (aws_profile is -AwsProfile, a plug-in's mem_profile
+    /// -MemProfile), made from what the registered stores declare; keys that offer values complete them.
+    /// </summary>
+    public object GetDynamicParameters() => _storeParameters ??= StoreParameters();
+    RuntimeDefinedParameterDictionary? _storeParameters;
+
+    static RuntimeDefinedParameterDictionary StoreParameters()
+    {
+        var d = new RuntimeDefinedParameterDictionary();
+        foreach (var def in ConfigKeys.StoreKeys)
+        {
+            var attributes = new System.Collections.ObjectModel.Collection<Attribute> { new ParameterAttribute(), new ValidateNotNullOrEmptyAttribute() };
+            if (def.Completes) attributes.Add(new ArgumentCompleterAttribute(typeof(ProfileCompleter)));
+            d[def.ParameterName] = new RuntimeDefinedParameter(def.ParameterName, typeof(string), attributes);
+        }
+        return d;
+    }
+
+    /// <summary>
+    /// Store settings by JSON key, e.g. @{ mem_profile = 'lab' }: the same settings as the store parameters, for
+    /// scripts that hold them in a table.
     /// </summary>
     [Parameter]
     public System.Collections.Hashtable? StoreSetting { get; set; }

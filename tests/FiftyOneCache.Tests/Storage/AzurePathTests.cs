@@ -65,6 +65,28 @@ public sealed class AzurePathTests
         Assert.Contains(reason, e.Message);
     }
 
+    /// <summary>
+    /// The parser orders the forms, not the stores: with MinIO served at the host Azurite also answers on, an Azure
+    /// account URL under MinIO's endpoint is Azure's (the longer, more specific prefix), whichever store registered first.
+    /// </summary>
+    [Fact]
+    public void TheMostSpecificConfiguredFormWins_NotTheStoreTriedFirst()
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["MINIO_ENDPOINT_URL"] = "http://127.0.0.1:10000", ["MINIO_ALIAS"] = "lake",
+            ["AZURE_STORAGE_ACCOUNT"] = "devstoreaccount1", ["AZURE_STORAGE_KEY"] = AzureConnectionString.DevKey,
+            ["AZURE_STORAGE_ACCOUNT_URL"] = "http://127.0.0.1:10000/devstoreaccount1", ["AZURE_ALIAS"] = "az",
+        };
+        var p = FiftyOneCache.Tests.Infrastructure.TestStores.Parser(n => env.GetValueOrDefault(n));
+        Assert.Equal("azure", p.Parse("http://127.0.0.1:10000/devstoreaccount1/media/k").Store);
+        Assert.Equal("minio", p.Parse("http://127.0.0.1:10000/bucket/k").Store);
+        Assert.Equal("azure", p.Parse("az://media/k").Store);
+        Assert.Equal("minio", p.Parse("lake://bucket/k").Store);
+        Assert.Equal("http", p.Parse("http://127.0.0.1:10001/bucket/k").Store);
+        Assert.Equal("azure", p.Parse("https://acct.blob.core.windows.net/media/k").Store);
+    }
+
     [Fact]
     public void AnAliasWithoutAnAccountIsReportedOnUse()
     {
