@@ -152,7 +152,7 @@ public sealed partial class CacheItem
             {
                 await _cache.Evictor.EvictAsync(ct).ConfigureAwait(false);
                 request.OnTransferStart?.Invoke(stat.Size);
-                await _cache.Downloader.DownloadAsync(store, Ref, stat, LocalPath, onBytes, ct, body).ConfigureAwait(false);
+                await _cache.Downloader.DownloadAsync(new Transfer(store, Ref, stat, LocalPath) { OnBytes = onBytes, Opened = body }, ct).ConfigureAwait(false);
             }
             catch (Exception e)
             {
