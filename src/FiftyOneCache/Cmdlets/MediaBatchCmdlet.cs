@@ -93,7 +93,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     {
         var target = new PSObject(new { BucketName, Key });
         Engine.Paths.MediaRef m;
-        try { m = Cache!.Stores.RefForBucketKey(BucketName, Key); }
+        try { m = Cache!.RefForBucketKey(BucketName, Key); }
         catch (Engine.Paths.InvalidMediaPathException e)
         {
             var failed = new MediaItemResult
@@ -227,7 +227,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     {
         if (string.IsNullOrEmpty(store) || store == Engine.Paths.MediaRef.LocalStore || !_storesDescribed.Add(store)) return;
         if (!(_verbose ??= IsVerbose())) return;
-        try { WriteVerbose($"{store} credentials: {Cache!.Stores.Get(store).DescribeCredentials()}"); }
+        try { WriteVerbose($"{store} credentials: {Cache!.DescribeCredentials(store)}"); }
         catch (Exception e) { WriteVerbose($"{store} credentials: {e.Message}"); }
     }
 

@@ -29,7 +29,7 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>Local paths as the shell resolves them; remote paths untouched.</summary>
-    internal ItemPathResolver Paths => _paths ??= new ItemPathResolver(this, () => (_opened?.Stores ?? StoresWithoutCache()).Parser);
+    internal ItemPathResolver Paths => _paths ??= new ItemPathResolver(this, () => _opened?.Parser ?? StoresWithoutCache().Parser);
     Engine.Storage.StoreRegistry? _unopened;
 
     /// <summary>
@@ -38,7 +38,6 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
     /// </summary>
     internal Engine.Storage.StoreRegistry StoresWithoutCache()
     {
-        if (_opened is not null) return _opened.Stores;
         try { return _unopened ??= new Engine.Storage.StoreRegistry(Config, Log); }
         catch (ConfigException e)
         {
