@@ -31,13 +31,44 @@ public static class StoreBackends
         Register(new GcsBackend());
         Register(new MinioBackend());
         Register(new AzureBackend());
-        if (Environment.GetEnvironmentVariable(PluginsVariable) is { Length: > 0 } list)
-            foreach (var path in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                LoadPlugin(path);
+    }
+
+    static volatile bool _pluginsLoaded;
+    static ConfigException? _pluginFailure;
+
+    /// <summary>
+    /// Loads the plug-ins <see cref="PluginsVariable"/> lists, once, on first use of the list. A plug-in that cannot
+    /// be loaded is a configuration error, reported again on every use (never a list silently without it).
+    /// </summary>
+    static void EnsurePlugins()
+    {
+        if (_pluginsLoaded) { if (_pluginFailure is { } f) throw f; return; }
+        lock (Gate)
+        {
+            if (!_pluginsLoaded)
+            {
+                try
+                {
+                    if (Environment.GetEnvironmentVariable(PluginsVariable) is { Length: > 0 } list)
+                        foreach (var path in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                            LoadPlugin(path);
+                }
+                catch (ConfigException e) { _pluginFailure = e; }
+                _pluginsLoaded = true;
+            }
+        }
+        if (_pluginFailure is { } failure) throw failure;
     }
 
     /// <summary>Every registered store, in registration order.</summary>
-    public static IReadOnlyList<StoreBackend> All => _all;
+    public static IReadOnlyList<StoreBackend> All
+    {
+        get
+        {
+            EnsurePlugins();
+            return _all;
+        }
+    }
 
     /// <summary>
     /// Adds a store (or replaces the one of the same name). Sessions opened afterwards see it; sessions already open
@@ -99,23 +130,23 @@ public static class StoreBackends
         catch (Exception e)
         {
             lock (Gate) LoadedPlugins.Remove(full);
-            throw new ConfigException($"store plug-in {full} (from {PluginsVariable})", null, $"cannot be loaded: {e.Message}");
+            throw new ConfigException($"store plug-in {full}", null, $"cannot be loaded: {e.Message} (plug-ins are listed in {PluginsVariable})");
         }
     }
 
-    public static StoreBackend? Find(string name) => _all.FirstOrDefault(b => b.Name == name);
+    public static StoreBackend? Find(string name) => All.FirstOrDefault(b => b.Name == name);
 
     /// <summary>The store that wrote a top-level directory under <c>media/</c>.</summary>
-    public static StoreBackend? OwnerOfLayoutDir(string dir) => _all.FirstOrDefault(b => b.LayoutDirs.Contains(dir));
+    public static StoreBackend? OwnerOfLayoutDir(string dir) => All.FirstOrDefault(b => b.LayoutDirs.Contains(dir));
 
     /// <summary>Every store's configuration keys.</summary>
-    public static IEnumerable<ConfigKeyDef> ConfigKeys => _all.SelectMany(b => b.ConfigKeys);
+    public static IEnumerable<ConfigKeyDef> ConfigKeys => All.SelectMany(b => b.ConfigKeys);
 
     /// <summary>The store that owns a configuration key.</summary>
-    public static StoreBackend? OwnerOfKey(string key) => _all.FirstOrDefault(b => b.ConfigKeys.Any(k => k.Key == key));
+    public static StoreBackend? OwnerOfKey(string key) => All.FirstOrDefault(b => b.ConfigKeys.Any(k => k.Key == key));
 
     /// <summary>Top-level directories of the layout before <c>media/</c> existed.</summary>
-    public static IEnumerable<string> LegacyLayoutDirs => _all.SelectMany(b => b.LegacyLayoutDirs);
+    public static IEnumerable<string> LegacyLayoutDirs => All.SelectMany(b => b.LegacyLayoutDirs);
 
     /// <summary>Best-effort source of a file under <c>media/</c> from its unescaped segments; null when no store wrote it.</summary>
     public static string? SourceOf(IReadOnlyList<string> segments) =>
@@ -123,5 +154,5 @@ public static class StoreBackends
 
     /// <summary>Whether an environment variable keys a session (some store's settings read it).</summary>
     public static bool IsSessionVariable(string name) =>
-        _all.Any(b => b.SessionVariables.Any(v => v.EndsWith('*') ? name.StartsWith(v[..^1], StringComparison.Ordinal) : name == v));
+        All.Any(b => b.SessionVariables.Any(v => v.EndsWith('*') ? name.StartsWith(v[..^1], StringComparison.Ordinal) : name == v));
 }

@@ -45,6 +45,15 @@ public sealed class StorePluginTests : IDisposable
     }
 
     [Fact]
+    public void APlugInThatCannotBeLoadedIsAConfigurationErrorNamingIt()
+    {
+        var missing = _dir.Sub("no-such-plugin.dll");
+        var e = Assert.Throws<ConfigException>(() => StoreBackends.LoadPlugin(missing));
+        Assert.Contains(missing, e.Message);
+        Assert.Contains(StoreBackends.PluginsVariable, e.Message);
+    }
+
+    [Fact]
     public void ItsPathsParseAndErrorsListIt()
     {
         var parser = TestStores.Parser();
