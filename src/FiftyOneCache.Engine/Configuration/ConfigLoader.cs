@@ -70,7 +70,7 @@ public static class ConfigLoader
             AzureProfile = Get<string?>(ConfigKeys.AzureProfile, null),
             ConfigFilePath = path,
             ConfigFileExists = fileExists,
-            Sources = sources,
+            SourcesByKey = sources,
         };
     }
 

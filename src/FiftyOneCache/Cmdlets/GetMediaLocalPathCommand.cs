@@ -80,7 +80,7 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
             var local = m.IsLocal ? m.Key : Engine.Paths.CacheLayout.FullPath(Config.CacheDir, m);
             Emit(new MediaItemResult
             {
-                Path = path, Store = m.Store, LocalPath = local, TargetObject = target,
+                Source = path, Store = m.Store, LocalPath = local, TargetObject = target,
                 Status = m.IsLocal ? ItemStatus.Local : ItemStatus.NotCached,
             });
         }
@@ -136,7 +136,7 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
     {
         if (Detailed) { WriteObject(result); return; }
         // With -SkipFailures a failed item still yields the path where it would be cached, keeping the list aligned.
-        var path = result.LocalPath ?? (result.Status == ItemStatus.Failed ? SafeLocalPath(result.Path) : null);
+        var path = result.LocalPath ?? (result.Status == ItemStatus.Failed ? SafeLocalPath(result.Source) : null);
         WriteObject(path);
     }
 

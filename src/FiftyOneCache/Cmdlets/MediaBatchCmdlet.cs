@@ -186,7 +186,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     /// <summary>-Verbose: one line per item, what happened and where it is.</summary>
     static string ItemLine(MediaItemResult r)
     {
-        var path = Engine.Diagnostics.Redact.ForDisplay(r.Path);
+        var path = Engine.Diagnostics.Redact.ForDisplay(r.Source);
         return r.Status == ItemStatus.Failed
             ? $"{path} → Failed: {r.Error}"
             : $"{path} → {r.Status}, {r.LocalPath ?? "(no local path)"}, {Sizes.Humanize(r.Size)}{(r.Status is ItemStatus.Downloaded or ItemStatus.Updated ? $" in {Sizes.Duration(r.Duration)}" : "")}";
@@ -196,7 +196,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     internal static string FailureText(MediaItemResult r)
     {
         var error = r.Error ?? "failed";
-        var path = Engine.Diagnostics.Redact.ForDisplay(r.Path);
+        var path = Engine.Diagnostics.Redact.ForDisplay(r.Source);
         return error.Contains(path, StringComparison.Ordinal) ? error : $"{path}: {error}";
     }
 
@@ -210,7 +210,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
 
     internal static ErrorRecord ErrorFor(MediaItemResult r) =>
         new(new MediaCacheItemException(r.Error ?? "failed"), r.ErrorId ?? "DownloadFailed", CategoryOf(r.ErrorKind),
-            r.TargetObject is string or null ? Engine.Diagnostics.Redact.ForDisplay(r.TargetObject as string ?? r.Path) : r.TargetObject) // a URL's password stays out of the record
+            r.TargetObject is string or null ? Engine.Diagnostics.Redact.ForDisplay(r.TargetObject as string ?? r.Source) : r.TargetObject) // a URL's password stays out of the record
         {
             ErrorDetails = new ErrorDetails(r.Error ?? "failed") { RecommendedAction = Recommend(r.ErrorId) },
         };

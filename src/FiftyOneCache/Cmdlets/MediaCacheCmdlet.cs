@@ -54,7 +54,7 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
         MyInvocation.BoundParameters.TryGetValue("Verbose", out var v) ? ((SwitchParameter)v).IsPresent
             : GetVariableValue("VerbosePreference") is ActionPreference p && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
 
-    string SourceOf(string key) => Config.Sources.TryGetValue(key, out var s) ? s : "default";
+    string SourceOf(string key) => Config.SourcesByKey.TryGetValue(key, out var s) ? s : "default";
 
     protected CacheConfig Config
     {
@@ -69,7 +69,7 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
                 ThrowTerminatingError(new ErrorRecord(e, "InvalidConfiguration", ErrorCategory.InvalidData, e.Source));
             }
             WriteVerbose($"Configuration file: {_config!.ConfigFilePath}{(_config.ConfigFileExists ? "" : " (not present; defaults apply)")}");
-            foreach (var (key, source) in _config.Sources.Where(s => s.Value != "default"))
+            foreach (var (key, source) in _config.SourcesByKey.Where(s => s.Value != "default"))
                 WriteVerbose($"  {key} from {source}");
             WriteVerbose($"Cache: {_config.CacheDir}, limit {(_config.IsUnlimited ? "none (-1)" : Sizes.Humanize(_config.CacheSizeBytes))}, {_config.NumWorkers} worker(s)");
             return _config;
