@@ -105,7 +105,7 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
         try { return Engine.Storage.StoreRegistry.CreateDefault(Config, Log); }
         catch (Engine.Configuration.ConfigException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "InvalidConfiguration", ErrorCategory.InvalidData, e.Source));
+            ThrowTerminatingError(ConfigErrors.Record(e));
             throw; // unreachable
         }
     }

@@ -112,6 +112,8 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     protected override void EndProcessing()
     {
         _input!.Writer.TryComplete();
+        // All input is in; with -Recurse, listings still add items, so the total stays open until they are done.
+        _progress!.InputComplete = !RunOptions.Recurse;
         try
         {
             while (true)
@@ -222,7 +224,8 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
         "AccessDenied" or "NoCredentials" => "Check the credentials and profile for this store (see Get-Help about_FiftyOneCache).",
         "InvalidMediaPath" => "Use s3://bucket/key, gs://bucket/key, a MinIO path, an http(s):// URL or a local path.",
         "LargerThanCache" => "Raise the limit with Set-MediaCacheConfig -CacheSizeBytes, or use -1 for no limit.",
-        "TransferFailed" => "Every retry failed (the message names the host and how long was spent): check that the server is up and reachable from here, then run again.",
+        "TransferFailed" => "Check that the server is up and reachable from this machine (network, proxy, firewall), then run the command again.",
+        "HostNotFound" => "Check the host name in the URL (or the store's endpoint in its configuration) for typos; if it is right, check this machine's DNS settings.",
         "WriteFailed" => "Check free space and permissions in the cache directory (Get-MediaCacheConfig shows it).",
         "ChecksumMismatch" => "The bytes received did not match the store's checksum three times; the object may be changing. Run again later.",
         _ => "Run again; transient failures are retried with backoff.",
