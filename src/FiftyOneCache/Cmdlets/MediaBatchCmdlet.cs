@@ -214,10 +214,11 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
         new(new MediaCacheItemException(r.Error ?? "failed"), r.ErrorId ?? "DownloadFailed", CategoryOf(r.ErrorKind),
             r.TargetObject is string or null ? Engine.Diagnostics.Redact.ForDisplay(r.TargetObject as string ?? r.Source) : r.TargetObject) // a URL's password stays out of the record
         {
-            ErrorDetails = new ErrorDetails(r.Error ?? "failed") { RecommendedAction = Recommend(r.ErrorId) },
+            ErrorDetails = new ErrorDetails(r.Error ?? "failed") { RecommendedAction = RecommendedActionFor(r.ErrorId) },
         };
 
-    static string Recommend(string? id) => id switch
+    /// <summary>The recommendation an item error with this ErrorId carries: what to do, in plain words.</summary>
+    public static string RecommendedActionFor(string? id) => id switch
     {
         "ObjectNotFound" => "Check the bucket and key (or URL) for typos.",
         "LocalFileNotFound" => "Check the local path for typos (relative paths start at the current location, Get-Location).",

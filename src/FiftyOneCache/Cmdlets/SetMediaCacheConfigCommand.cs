@@ -141,7 +141,7 @@ public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
     void ThrowParameterError(string parameter, object? typed, string reason)
     {
         var shown = typed is string or null ? $"'{typed}'" : typed.ToString();
-        ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Cannot set -{parameter} to {shown}: {reason}", parameter),
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Cannot set -{parameter} to {shown}: {reason}"),
             "InvalidParameterValue", ErrorCategory.InvalidArgument, typed)
         {
             ErrorDetails = new ErrorDetails($"Cannot set -{parameter} to {shown}: {reason}")
