@@ -477,6 +477,12 @@ Describe 'Issue23 14: names' {
         $alias.ResolvedCommandName | Should -Be 'Get-MediaCacheStatistic'
     }
 
+    It 'Issue23 the old name loads the module by itself in a fresh pwsh (the manifest exports the alias)' {
+        $parent = Split-Path $env:FOC_MODULE_PATH
+        $text = Invoke-Script "`$env:PSModulePath = '$parent' + [IO.Path]::PathSeparator + `$env:PSModulePath; Remove-Module FiftyOneCache; (Get-Command Get-MediaCacheStats).ResolvedCommandName"
+        $text | Should -Match 'Get-MediaCacheStatistic'
+    }
+
     It 'Issue23 Remove-MediaCacheEntry removes the named entries and requires a path' {
         $a = New-File; $b = New-File
         $null = Invoke-MediaDownload $a, $b
