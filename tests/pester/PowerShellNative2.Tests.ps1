@@ -263,6 +263,16 @@ Describe 'Issue23 6: prompts as Remove-Item has them' {
         @(Get-MediaCacheEntry).Count | Should -Be 0
     }
 
+    It 'Issue23 emptying the whole cache still asks once (as High impact did); -Force, -Confirm:$false and ConfirmPreference None do not ask' {
+        foreach ($case in @(@{ Call = 'Clear-MediaCache'; Asked = 1 }, @{ Call = 'Clear-MediaCache -Force'; Asked = 0 },
+                            @{ Call = 'Clear-MediaCache -Confirm:$false'; Asked = 0 }, @{ Call = '$ConfirmPreference = ''None''; Clear-MediaCache'; Asked = 0 })) {
+            $null = Invoke-MediaDownload (New-File 'all')
+            $r = Invoke-Counted $case.Call
+            $r.Questions | Should -Be $case.Asked -Because $case.Call
+            @(Get-MediaCacheEntry).Count | Should -Be 0 -Because $case.Call
+        }
+    }
+
     It 'Issue23 a wildcard that matches nothing is silent; a literal path that is not cached is an ObjectNotFound error' {
         $null = Invoke-MediaDownload (New-File)
         foreach ($c in 'Clear-MediaCache', 'Remove-MediaCacheEntry', 'Get-MediaCacheEntry', 'Get-MediaCacheStatistic') {

@@ -74,6 +74,9 @@ public class ClearMediaCacheCommand : DatasetInputCmdlet
         return ShouldProcess(target, action);
     }
 
+    ConfirmImpact ConfirmPreference() =>
+        GetVariableValue("ConfirmPreference") is { } v && LanguagePrimitives.TryConvertTo<ConfirmImpact>(v, out var c) ? c : ConfirmImpact.High;
+
     bool ConfirmBound => MyInvocation.BoundParameters.TryGetValue("Confirm", out var c) && ((SwitchParameter)c).IsPresent;
 
     /// <summary>
@@ -152,8 +155,10 @@ public class ClearMediaCacheCommand : DatasetInputCmdlet
         var stats = cache.GetStats();
         var what = $"Remove all {stats.CurrentCount} cached file(s) ({Sizes.Humanize(stats.CurrentSize)})";
         if (!Approve(cache.Config.CacheDir, what)) return;
-        // Emptying the whole cache is asked once more unless -Force (or -Confirm, which has just asked) says so.
-        if (!Force && !ConfirmBound && !ShouldContinue($"{what} from {cache.Config.CacheDir}?", "Clear the media cache")) return;
+        // Emptying the whole cache keeps the impact it had (High): asked unless -Force, -Confirm (either way: it has
+        // just asked, or the user said not to) or $ConfirmPreference = 'None' says otherwise.
+        if (!Force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && ConfirmPreference() != ConfirmImpact.None
+            && !ShouldContinue($"{what} from {cache.Config.CacheDir}?", "Clear the media cache")) return;
         try
         {
             var r = cache.ClearAll(Cancel);
