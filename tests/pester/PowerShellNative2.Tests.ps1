@@ -427,6 +427,24 @@ Describe 'Issue23 11: -Debug' {
         $text | Should -BeLike '*DONE*'
     }
 
+    It 'Issue23 -Debug says when a download waited for another process''s download of the same item' {
+        $url = New-File 'locked' 1MB
+        Invoke-RestMethod -Method Post -Uri "$($servers.http.url)/__faults" -ContentType 'application/json' `
+            -Body (ConvertTo-Json @(@{ match = "/psn23/$run/locked/"; kind = 'drip'; delayMs = 40; times = 1 })) | Out-Null
+        try {
+            $other = Join-Path $dir 'other.ps1'
+            Set-Content $other "`$env:FIFTYONE_MEDIA_CACHE_DIR = '$env:FIFTYONE_MEDIA_CACHE_DIR'; `$env:FIFTYONE_MEDIA_CACHE_CONFIG_PATH = '$env:FIFTYONE_MEDIA_CACHE_CONFIG_PATH'; Import-Module '$(Join-Path $env:FOC_MODULE_PATH 'FiftyOneCache.psd1')'; Set-Content '$dir/started' x; Invoke-MediaDownload '$url' | Out-Null"
+            $l = Get-PwshLaunch
+            $p = Start-Process $l.File -ArgumentList @($l.Prefix + @('-NoProfile', '-NonInteractive', '-File', $other)) -PassThru
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (-not (Test-Path "$dir/started") -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Start-Sleep -Milliseconds 1500   # the other process is inside its dripping download, holding the item's lock
+            $debug = @(Invoke-MediaDownload $url -Debug 5>&1 | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | ForEach-Object Message)
+            $p.WaitForExit(30000) | Should -BeTrue
+            $debug | Should -Match 'waited \d+ ms for the lock of .*locked/.*\(held by another process\)'
+        } finally { Invoke-RestMethod -Method Delete -Uri "$($servers.http.url)/__faults" | Out-Null }
+    }
+
     It 'Issue23 -Verbose describes the configuration in one line' {
         $text = Invoke-Script "Get-MediaCacheConfig -Verbose | Out-Null"
         @($text -split "`n" | Where-Object { $_ -like 'VERBOSE:*' }).Count | Should -Be 1
