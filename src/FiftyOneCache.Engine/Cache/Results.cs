@@ -42,8 +42,8 @@ public sealed class MediaItemResult
     internal IDisposable? Lease { get; init; }
     /// <summary>The index key of a cached item (for clear-after-use).</summary>
     internal string? Relative { get; init; }
-    /// <summary>Bytes this result holds in its call's read-ahead window.</summary>
-    internal long WindowBytes { get; init; }
+    /// <summary>The result's place (and bytes) in its call's read-ahead window.</summary>
+    internal ReadAheadWindow.Slot? Slot { get; init; }
     internal int Taken;
 }
 
