@@ -123,7 +123,7 @@ public class ClearMediaCacheCommand : DatasetInputCmdlet
                 if (r.Status is ClearStatus.InUse or ClearStatus.Failed)
                     WriteError(new ErrorRecord(new IOException($"{p}: {r.Error}"), r.Status == ClearStatus.InUse ? "ItemInUse" : "ClearFailed",
                         r.Status == ClearStatus.InUse ? ErrorCategory.ResourceBusy : ErrorCategory.WriteError, p)
-                    { ErrorDetails = new ErrorDetails($"{p}: {r.Error}") { RecommendedAction = "Run Clear-MediaCache again once the command using it has finished." } });
+                    { ErrorDetails = new ErrorDetails($"{p}: {r.Error}") { RecommendedAction = $"Run {MyInvocation.MyCommand.Name} again once the command using it has finished." } });
                 if (PassThru) WriteObject(r);
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }

@@ -95,7 +95,6 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
         {
             var cache = CacheSessions.Get(Config, Log);
             cache.Log = Log;
-            cache.Locks.Log = Log; // lock waits are -Debug output of this call
             _opened = cache;
             return cache;
         }
