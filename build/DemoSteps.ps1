@@ -49,6 +49,6 @@ Set-MediaCacheConfig -CacheSizeBytes 50KB
 Get-MediaCacheEntry | Out-Host
 Step '5. Clear one item, then show statistics for the whole list'
 Remove-MediaCacheEntry -Path $urls[-1] -PassThru | Out-Host
-Get-MediaCacheStats -Path $urls | Out-Host
+Get-MediaCacheStatistic -Path $urls | Out-Host
 Step '6. A summary, as a scheduled prewarm logs it'
 $urls | Invoke-MediaDownload -Summary | Out-Host
