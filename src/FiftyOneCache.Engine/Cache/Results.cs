@@ -47,9 +47,6 @@ public sealed class MediaItemResult
     internal int Taken;
 }
 
-/// <summary>The PowerShell error category an item failure maps to, kept PowerShell-free here.</summary>
-public enum ErrorKind { None, InvalidArgument, ObjectNotFound, PermissionDenied, AuthenticationError, ConnectionError, InvalidData, LimitsExceeded, OperationStopped, NotImplemented, WriteError }
-
 /// <summary>One unit of work: an input path with its position in the input and the object it came from.</summary>
 public sealed record WorkItem(long Sequence, string Path, object? Target = null)
 {
