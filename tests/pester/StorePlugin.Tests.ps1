@@ -35,7 +35,7 @@ $r.Completion = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).
 $line = 'Set-MediaCacheConfig -MemProfile '
 $r.Profiles = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText)
 $r.Local = "$(Get-MediaLocalPath mem://bkt/img/a.jpg -NoDownload -WarningAction SilentlyContinue)"
-$r.Downloaded = @(Invoke-MediaDownload mem://bkt/img/ -Recurse | ForEach-Object { "$($_.Path)=$($_.Status)" } | Sort-Object)
+$r.Downloaded = @(Invoke-MediaDownload mem://bkt/img/ -Recurse | ForEach-Object { "$($_.Source)=$($_.Status)" } | Sort-Object)
 $r.Path = "$(Get-MediaLocalPath mem://bkt/img/a.jpg)"
 $r.Same = [Linq.Enumerable]::SequenceEqual([IO.File]::ReadAllBytes($r.Path), [IO.File]::ReadAllBytes((Join-Path $Seed 'bkt/img/a.jpg')))
 $r.Entries = @(Get-MediaCacheEntry 'mem://bkt/*' | ForEach-Object Source | Sort-Object)

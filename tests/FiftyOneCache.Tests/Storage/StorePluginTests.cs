@@ -80,7 +80,7 @@ public sealed class StorePluginTests : IDisposable
         File.WriteAllText(file, $"{{\"mem_seed_dir\": \"{_seed}\", \"mem_profile\": \"lab\", \"num_workers\": 3}}");
         var config = ConfigLoader.Load(env: _ => null, configPath: file);
         Assert.Equal((_seed, "lab", 3), (config.Setting("mem_seed_dir"), config.Setting("mem_profile"), config.NumWorkers));
-        Assert.Equal($"file:{file}", config.Sources["mem_profile"]);
+        Assert.Equal($"file:{file}", config.Sources["MemProfile"]); // named as its parameter, like every key
         Assert.Contains("mem_seed_dir", ConfigKeys.All);
         File.WriteAllText(file, "{\"mem_profile\": \"\"}");
         var bad = Assert.Throws<ConfigException>(() => ConfigLoader.Load(env: _ => null, configPath: file));
