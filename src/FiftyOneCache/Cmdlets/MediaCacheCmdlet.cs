@@ -86,6 +86,11 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
             _opened = cache;
             return cache;
         }
+        catch (Engine.Fleet.SharedFileSystemException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "SharedFileSystem", ErrorCategory.InvalidOperation, Config.CacheDir));
+            throw; // unreachable
+        }
         catch (ConfigException e)
         {
             ThrowTerminatingError(new ErrorRecord(e, "InvalidConfiguration", ErrorCategory.InvalidData, e.Source));
