@@ -55,12 +55,12 @@ public static class SharedFileSystem
     }
 
     /// <summary>Refuses a cache directory on a shared filesystem, unless the override variable is set.</summary>
-    public static void EnsureLocal(string cacheDir, Func<string, string?>? env = null)
+    public static void EnsureLocal(string cacheDir, Func<string, string?>? env = null, Func<string, FileSystemKind?>? detect = null)
     {
         env ??= Environment.GetEnvironmentVariable;
         if (IsOverridden(env(OverrideVariable))) return;
         FileSystemKind? kind;
-        try { kind = Detect(cacheDir); }
+        try { kind = (detect ?? Detect)(cacheDir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
         { return; } // unknown is not refused: the check guards against a known danger, it must not lock anyone out
         if (kind is not { Shared: true }) return;
