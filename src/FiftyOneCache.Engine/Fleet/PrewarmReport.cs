@@ -9,6 +9,8 @@ public sealed class PrewarmFailure
     public string? Error { get; init; }
     public string? ErrorId { get; init; }
     public string LogFile { get; init; } = "";
+
+    public override string ToString() => $"{Path}: {ErrorId}";
 }
 
 /// <summary>One task's log (one shard): its summary lines added up.</summary>
@@ -25,6 +27,9 @@ public sealed class PrewarmShard
     public TimeSpan Duration { get; init; }
     /// <summary>False when the log has items but no summary line: the task died or is still running.</summary>
     public bool Completed { get; init; }
+
+    public override string ToString() =>
+        $"{Shard ?? System.IO.Path.GetFileName(LogFile)}{(Host is null ? "" : "@" + Host)} {Cache.Sizes.Duration(Duration)}";
 }
 
 /// <summary>Many -LogPath JSON-lines files (one per task of a fleet prewarm) merged into one view.</summary>
