@@ -24,6 +24,8 @@ BeforeAll {
         [Threading.Tasks.Task]::WaitAll([Threading.Tasks.Task[]]$puts)
         foreach ($t in $puts) { if (-not $t.Result.IsSuccessStatusCode) { throw "seeding failed: $($t.Result.StatusCode)" } }
     }
+    $script:testCache = New-TestCache # a private config file for the tasks too (they inherit the environment)
+    $script:oldPath = $env:PATH
     $script:cluster = Start-SlurmCluster -Nodes 4 -MaxSeconds 420
     $script:work = Join-Path $cluster.Root 'work'
     New-Item -ItemType Directory $work | Out-Null
@@ -53,6 +55,8 @@ BeforeAll {
 
 AfterAll {
     if ($cluster) { Stop-SlurmCluster $cluster }
+    if ($oldPath) { $env:PATH = $oldPath }
+    if ($testCache) { Remove-Item $testCache -Recurse -Force -ErrorAction SilentlyContinue }
     Remove-Item Env:AWS_ENDPOINT_URL, Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY, Env:PREWARM_PREFIX, Env:PREWARM_LIST, Env:PREWARM_CACHE_ROOT,
         Env:PREWARM_LOG_DIR, Env:PREWARM_MODULE, Env:PREWARM_SCRIPT -ErrorAction SilentlyContinue
     if ($cluster -and -not $env:FOC_KEEP_FLEET) { Remove-Item $cluster.Root -Recurse -Force -ErrorAction SilentlyContinue }
