@@ -4,7 +4,7 @@
 function Install-FleetPackages {
     if ($script:FleetPackages) { return $script:FleetPackages }
     $r = @{}
-    if (-not $IsLinux) { foreach ($g in 'slurm', 'ssh', 'cron') { $r[$g] = 'the fleet engines are installed from Debian packages: Linux only' } }
+    if (-not $IsLinux) { foreach ($g in 'slurm', 'ssh', 'cron', 'sshfs') { $r[$g] = 'the fleet engines are installed from Debian packages: Linux only' } }
     else {
         foreach ($line in (bash (Join-Path $PSScriptRoot 'setup.sh'))) {
             if ($line -match '^ok (\w+)$') { $r[$Matches[1]] = $null }

@@ -31,6 +31,7 @@ function Start-FleetSshd {
         'StrictModes no'
         'LogLevel VERBOSE'
         "Subsystem powershell $pwsh -sshs -NoLogo -NoProfile"
+        'Subsystem sftp internal-sftp' # sshfs mounts (the shared-filesystem check's real case)
     ) | Set-Content (Join-Path $root 'sshd_config')
     # sshd insists on its privilege separation folder (Debian's service creates it at boot)
     if (-not (Test-Path /run/sshd)) { New-Item -ItemType Directory /run/sshd | Out-Null; chmod 755 /run/sshd }

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Installs what the fleet tests run on real engines, from Debian's packages, when missing:
-# Slurm (slurmctld, slurmd, slurm-client) with munge, OpenSSH's server, and cron.
+# Slurm (slurmctld, slurmd, slurm-client) with munge, OpenSSH's server, cron, and sshfs (a real shared filesystem).
 # Prints one line per group: "ok <group>" or "unavailable <group>: <reason>". Never fails the caller.
 # Needs root and apt-get; anything else is reported as unavailable, so the tests skip with that reason.
 set -u
 want_slurm=(slurmctld slurmd sbatch sacct munged)
 want_ssh=(/usr/sbin/sshd ssh ssh-keygen)
 want_cron=(/usr/sbin/cron crontab)
+want_sshfs=(sshfs fusermount3)
 have() { for c in "$@"; do if [[ $c == /* ]]; then [[ -x $c ]] || return 1; else command -v "$c" >/dev/null 2>&1 || return 1; fi; done; }
 missing=()
 have "${want_slurm[@]}" || missing+=(slurmctld slurmd slurm-client munge)
 have "${want_ssh[@]}"   || missing+=(openssh-server openssh-client)
 have "${want_cron[@]}"  || missing+=(cron)
+have "${want_sshfs[@]}" || missing+=(sshfs)
 reason=""
 if (( ${#missing[@]} )); then
   if ! command -v apt-get >/dev/null 2>&1; then reason="no apt-get on this system (install ${missing[*]} by hand)"
@@ -27,4 +29,5 @@ report() { local g=$1; shift; if have "$@"; then echo "ok $g"; else echo "unavai
 report slurm "${want_slurm[@]}"
 report ssh "${want_ssh[@]}"
 report cron "${want_cron[@]}"
+report sshfs "${want_sshfs[@]}"
 exit 0

@@ -68,6 +68,44 @@ Describe 'Fleet: PowerShell remoting over SSH' -Skip:([bool]$skip) {
     }
 }
 
+Describe 'Shared filesystem check on a real sshfs mount' -Skip:([bool]$skip) {
+    BeforeAll {
+        $script:mnt = Join-Path $sshd.Root 'mnt'
+        $exported = Join-Path $sshd.Root 'exported'
+        New-Item -ItemType Directory -Force $mnt, $exported | Out-Null
+        $script:mountError = (Install-FleetPackages).sshfs
+        if (-not $mountError) {
+            $out = sshfs -p $sshd.Port -o "IdentityFile=$($sshd.KeyFilePath),StrictHostKeyChecking=no,UserKnownHostsFile=$($sshd.KnownHosts),LogLevel=ERROR" "$($sshd.UserName)@127.0.0.1:$exported" $mnt 2>&1
+            if ($LASTEXITCODE -ne 0) { $script:mountError = "sshfs could not mount (no FUSE here?): $out" }
+            else { $script:mounted = $true }
+        }
+        $script:url = New-HttpTestFile "sshfs/$PID/a.bin" 1000
+        $script:testCache = New-TestCache
+        $env:FIFTYONE_MEDIA_CACHE_DIR = Join-Path $mnt 'cache'
+    }
+    AfterAll {
+        Remove-Item Env:FIFTYONE_MEDIA_CACHE_ALLOW_SHARED_FS -ErrorAction SilentlyContinue
+        if ($mounted) { fusermount3 -u -z $mnt } # lazily: this process still holds the index open through its cache session
+        Remove-Item $testCache -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'refuses a cache directory on fuse.sshfs, saying why and what to do' {
+        if ($mountError) { Set-ItResult -Skipped -Because $mountError; return }
+        $e = { Invoke-MediaDownload $url -ErrorAction Stop } | Should -Throw -ErrorId 'SharedFileSystem,FiftyOneCache.Cmdlets.InvokeMediaDownloadCommand' -PassThru
+        $e.Exception.Message | Should -Match 'shared filesystem \(fuse\.sshfs\)'
+        $e.Exception.Message | Should -Match 'local folder on each node'
+        $e.Exception.Message | Should -Match 'FIFTYONE_MEDIA_CACHE_ALLOW_SHARED_FS=1'
+        Test-Path (Join-Path $mnt 'cache') | Should -BeFalse # refused before anything was written there
+    }
+
+    It 'opens it when FIFTYONE_MEDIA_CACHE_ALLOW_SHARED_FS=1 says the folder is this host''s alone' {
+        if ($mountError) { Set-ItResult -Skipped -Because $mountError; return }
+        $env:FIFTYONE_MEDIA_CACHE_ALLOW_SHARED_FS = '1'
+        (Invoke-MediaDownload $url).Status | Should -Be 'Downloaded'
+        Test-Path (Join-Path $mnt 'cache/.fiftyonecache/index.db') | Should -BeTrue
+    }
+}
+
 Describe 'Fleet: SSH' -Skip:(-not $skip) {
     It 'is skipped: <_>' -ForEach @($skip | Where-Object { $_ }) { Set-ItResult -Skipped -Because $_ }
 }
