@@ -2,7 +2,8 @@
 
 # Runs tests/fleet/setup.sh once per process: @{ slurm = $null or 'reason'; ssh = ...; cron = ... } ($null: available).
 function Install-FleetPackages {
-    if ($script:FleetPackages) { return $script:FleetPackages }
+    # once per process (the result is kept in the environment, so module reloads do not run apt-get again)
+    if ($env:FOC_FLEET_PACKAGES) { return (ConvertFrom-Json $env:FOC_FLEET_PACKAGES -AsHashtable) }
     $r = @{}
     if (-not $IsLinux) { foreach ($g in 'slurm', 'ssh', 'cron', 'sshfs') { $r[$g] = 'the fleet engines are installed from Debian packages: Linux only' } }
     else {
@@ -11,7 +12,8 @@ function Install-FleetPackages {
             elseif ($line -match '^unavailable (\w+): (.*)$') { $r[$Matches[1]] = $Matches[2] }
         }
     }
-    $script:FleetPackages = $r
+    foreach ($g in 'slurm', 'ssh', 'cron', 'sshfs') { if (-not $r.ContainsKey($g)) { $r[$g] = 'tests/fleet/setup.sh did not report it' } }
+    $env:FOC_FLEET_PACKAGES = ConvertTo-Json $r -Compress
     return $r
 }
 

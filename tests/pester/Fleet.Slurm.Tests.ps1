@@ -1,17 +1,13 @@
 # A real Slurm job array (docs/examples/prewarm-array.sbatch) on a single-host cluster: munged, slurmctld and four
 # slurmd as nodes fleet[1-4], from Debian's packages (installed when missing). Each task prewarms its -Shard Auto share
 # of an s3rver prefix into its node's own cache; the merged report is read from the tasks' -LogPath files.
-BeforeDiscovery {
-    Import-Module (Join-Path $PSScriptRoot '../fleet/Fleet.psm1') -Force
-    $script:skip = (Install-FleetPackages).slurm
-}
-
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../fleet/Fleet.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot '../fleet/Slurm.psm1') -Force
     Import-FiftyOneCache
-    $script:reason = (Install-FleetPackages).slurm
-    if ($reason) { return }
+    $script:reason = (Install-FleetPackages).slurm # the engine's packages, installed when missing
+    if ($reason) { Write-Host "skipped: $reason"; return }
     $script:s3 = (Get-TestServers).s3
     $script:run = "slurm-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     $script:count = 2000
@@ -62,14 +58,16 @@ AfterAll {
     if ($cluster -and -not $env:FOC_KEEP_FLEET) { Remove-Item $cluster.Root -Recurse -Force -ErrorAction SilentlyContinue }
 }
 
-Describe 'Fleet: a Slurm job array prewarm' -Skip:([bool]$skip) {
+Describe 'Fleet: a Slurm job array prewarm' {
     It 'runs four array tasks on the four nodes' {
+        if ($reason) { Set-ItResult -Skipped -Because $reason; return }
         @($tasks).Count | Should -Be 4
         @($tasks.Node | Sort-Object -Unique).Count | Should -BeGreaterOrEqual 2 # one CPU per node: the tasks spread out
         @($tasks | Where-Object State -notin 'COMPLETED', 'FAILED').Count | Should -Be 0
     }
 
     It 'takes disjoint shards whose union is the whole prefix, each in its node''s own cache' {
+        if ($reason) { Set-ItResult -Skipped -Because $reason; return }
         $downloaded = @($items | Where-Object { $_.type -eq 'item' -and $_.status -eq 'Downloaded' })
         $downloaded.Count | Should -Be $count
         @($downloaded.path | Sort-Object -Unique).Count | Should -Be $count
@@ -85,11 +83,13 @@ Describe 'Fleet: a Slurm job array prewarm' -Skip:([bool]$skip) {
     }
 
     It 'names the shard it took from SLURM_ARRAY_TASK_ID in each task''s summary' {
+        if ($reason) { Set-ItResult -Skipped -Because $reason; return }
         $shards = @($items | Where-Object type -eq 'summary' | ForEach-Object shard | Sort-Object -Unique)
         $shards | Should -Be @('0/4', '1/4', '2/4', '3/4')
     }
 
     It 'gives a non-zero exit code to the task whose shard held a failed object, and 0 to the others' {
+        if ($reason) { Set-ItResult -Skipped -Because $reason; return }
         $failedItem = @($items | Where-Object status -eq 'Failed')
         $failedItem.Count | Should -Be 1
         $failedItem[0].errorId | Should -Be 'ObjectNotFound'
@@ -101,12 +101,14 @@ Describe 'Fleet: a Slurm job array prewarm' -Skip:([bool]$skip) {
     }
 
     It 'collects every task''s summary in its output file' {
+        if ($reason) { Set-ItResult -Skipped -Because $reason; return }
         $outs = Get-ChildItem (Join-Path $work 'logs') -Filter "prewarm-$($jobId)_*.out"
         @($outs).Count | Should -Be 4
         foreach ($o in $outs) { (Get-Content $o.FullName -Raw) -replace '\x1b\[[0-9;]*m', '' | Should -Match 'Downloaded\s*:\s*\d+' }
     }
 
     It 'merges the tasks'' logs into one report: totals, the failure with its path and error, bytes, slowest shards' {
+        if ($reason) { Set-ItResult -Skipped -Because $reason; return }
         $r = Get-MediaPrewarmReport -Path (Join-Path $env:PREWARM_LOG_DIR '*.jsonl')
         Write-Host ($r | Format-List | Out-String)
         Write-Host ($r.SlowestShards | Format-Table Shard, Host, Total, Downloaded, Failed, Bytes, Duration | Out-String)
@@ -126,6 +128,3 @@ Describe 'Fleet: a Slurm job array prewarm' -Skip:([bool]$skip) {
     }
 }
 
-Describe 'Fleet: Slurm' -Skip:(-not $skip) {
-    It 'is skipped: <_>' -ForEach @($skip | Where-Object { $_ }) { Set-ItResult -Skipped -Because $_ }
-}

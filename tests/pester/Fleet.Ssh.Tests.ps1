@@ -1,16 +1,13 @@
 # PowerShell remoting over SSH to a private sshd listening on 127.0.0.1 to 127.0.0.4 (four "hosts"), from Debian's
 # openssh-server (installed when missing): docs/examples/Invoke-FleetPrewarm.ps1 fans a prewarm out with
 # New-PSSession -HostName and Invoke-Command -Session -ThrottleLimit 2, each host into its own cache.
-BeforeDiscovery {
-    Import-Module (Join-Path $PSScriptRoot '../fleet/Fleet.psm1') -Force
-    $script:skip = (Install-FleetPackages).ssh
-}
-
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../fleet/Fleet.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot '../fleet/Ssh.psm1') -Force
     Import-FiftyOneCache
-    if ((Install-FleetPackages).ssh) { return }
+    $script:reason = (Install-FleetPackages).ssh # the engine's packages, installed when missing
+    if ($reason) { Write-Host "skipped: $reason"; return }
     $script:s3 = (Get-TestServers).s3
     $script:run = "ssh-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     $script:count = 400
@@ -40,8 +37,9 @@ AfterAll {
     }
 }
 
-Describe 'Fleet: PowerShell remoting over SSH' -Skip:([bool]$skip) {
+Describe 'Fleet: PowerShell remoting over SSH' {
     It 'returns one summary per host to the caller' {
+        if ($reason) { Set-ItResult -Skipped -Because $reason; return }
         $errors = @($summaries | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
         $errors | Should -BeNullOrEmpty
         @($summaries).Count | Should -Be 4
@@ -50,6 +48,7 @@ Describe 'Fleet: PowerShell remoting over SSH' -Skip:([bool]$skip) {
     }
 
     It 'splits the prefix into disjoint shards that together cover it, each in its host''s cache' {
+        if ($reason) { Set-ItResult -Skipped -Because $reason; return }
         ($summaries | Measure-Object Downloaded -Sum).Sum | Should -Be $count
         ($summaries | Measure-Object Failed -Sum).Sum | Should -Be 0
         foreach ($s in $summaries) { $s.Downloaded | Should -BeGreaterThan 0 }
@@ -61,6 +60,7 @@ Describe 'Fleet: PowerShell remoting over SSH' -Skip:([bool]$skip) {
     }
 
     It 'leaves one log per host that the merged report adds up' {
+        if ($reason) { Set-ItResult -Skipped -Because $reason; return }
         $r = Get-MediaPrewarmReport (Join-Path $logDir '*.jsonl')
         $r.LogFiles | Should -Be 4
         $r.Downloaded | Should -Be $count
@@ -68,8 +68,9 @@ Describe 'Fleet: PowerShell remoting over SSH' -Skip:([bool]$skip) {
     }
 }
 
-Describe 'Shared filesystem check on a real sshfs mount' -Skip:([bool]$skip) {
+Describe 'Shared filesystem check on a real sshfs mount' {
     BeforeAll {
+        if ($reason) { $script:mountError = $reason; return }
         $script:mnt = Join-Path $sshd.Root 'mnt'
         $exported = Join-Path $sshd.Root 'exported'
         New-Item -ItemType Directory -Force $mnt, $exported | Out-Null
@@ -86,7 +87,7 @@ Describe 'Shared filesystem check on a real sshfs mount' -Skip:([bool]$skip) {
     AfterAll {
         Remove-Item Env:FIFTYONE_MEDIA_CACHE_ALLOW_SHARED_FS -ErrorAction SilentlyContinue
         if ($mounted) { fusermount3 -u -z $mnt } # lazily: this process still holds the index open through its cache session
-        Remove-Item $testCache -Recurse -Force -ErrorAction SilentlyContinue
+        if ($testCache) { Remove-Item $testCache -Recurse -Force -ErrorAction SilentlyContinue }
     }
 
     It 'refuses a cache directory on fuse.sshfs, saying why and what to do' {
@@ -106,6 +107,3 @@ Describe 'Shared filesystem check on a real sshfs mount' -Skip:([bool]$skip) {
     }
 }
 
-Describe 'Fleet: SSH' -Skip:(-not $skip) {
-    It 'is skipped: <_>' -ForEach @($skip | Where-Object { $_ }) { Set-ItResult -Skipped -Because $_ }
-}
