@@ -46,7 +46,9 @@ public sealed class GetMediaPrewarmReportCommand : PSCmdlet
             {
                 var resolved = GetResolvedProviderPathFromPSPath(p, out var provider);
                 if (provider.Name != "FileSystem") throw new ItemNotFoundException($"'{p}' is not a file.");
-                _files.AddRange(resolved.Where(File.Exists));
+                var files = resolved.Where(File.Exists).ToList();
+                if (files.Count == 0) throw new ItemNotFoundException($"No log file matches '{p}'.");
+                _files.AddRange(files);
             }
             catch (ItemNotFoundException e)
             {
