@@ -12,6 +12,7 @@ function start({ port = 0, host = '127.0.0.1', root }) {
   const faults = new Faults();
   const counts = new Map();
   let bytes = 0;
+  const ranges = new Map(); // path -> the Range headers asked for it (the first 100), to check resumes
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     if (url.pathname.startsWith('/__')) return control(req, res, url);
@@ -20,6 +21,7 @@ function start({ port = 0, host = '127.0.0.1', root }) {
     const full = path.resolve(root, '.' + rel);
     if (!full.startsWith(path.resolve(root) + path.sep)) { res.writeHead(403); return res.end('outside root\n'); }
     counts.set(url.pathname, (counts.get(url.pathname) || 0) + 1);
+    if (req.headers.range) { const l = ranges.get(url.pathname) || []; if (l.length < 100) l.push(req.headers.range); ranges.set(url.pathname, l); }
     let st;
     try { st = fs.statSync(full); } catch { st = null; }
     const rule = faults.take(url.pathname, req.method);
@@ -65,8 +67,8 @@ function start({ port = 0, host = '127.0.0.1', root }) {
 
   function control(req, res, url) {
     const json = (code, o) => { res.writeHead(code, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(o)); };
-    if (url.pathname === '/__stats') return json(200, { requests: Object.fromEntries(counts), bytes, faultsInjected: faults.injected });
-    if (url.pathname === '/__reset' && req.method === 'POST') { counts.clear(); bytes = 0; faults.clear(); return json(200, { ok: true }); }
+    if (url.pathname === '/__stats') return json(200, { requests: Object.fromEntries(counts), ranges: Object.fromEntries(ranges), bytes, faultsInjected: faults.injected });
+    if (url.pathname === '/__reset' && req.method === 'POST') { counts.clear(); ranges.clear(); bytes = 0; faults.clear(); return json(200, { ok: true }); }
     if (url.pathname === '/__faults') {
       if (req.method === 'DELETE') { faults.clear(); return json(200, { ok: true }); }
       let data = '';

@@ -37,13 +37,10 @@ public sealed class MediaItemResult
     internal IDisposable? Lease { get; init; }
     /// <summary>The index key of a cached item (for clear-after-use).</summary>
     internal string? Relative { get; init; }
-    /// <summary>Bytes this result holds in its call's read-ahead window.</summary>
-    internal long WindowBytes { get; init; }
+    /// <summary>The result's place (and bytes) in its call's read-ahead window.</summary>
+    internal ReadAheadWindow.Slot? Slot { get; init; }
     internal int Taken;
 }
-
-/// <summary>The PowerShell error category an item failure maps to, kept PowerShell-free here.</summary>
-public enum ErrorKind { None, InvalidArgument, ObjectNotFound, PermissionDenied, AuthenticationError, ConnectionError, InvalidData, LimitsExceeded, OperationStopped, NotImplemented, WriteError }
 
 /// <summary>One unit of work: an input path with its position in the input and the object it came from.</summary>
 public sealed record WorkItem(long Sequence, string Path, object? Target = null)

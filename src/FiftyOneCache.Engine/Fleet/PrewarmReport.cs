@@ -29,7 +29,7 @@ public sealed class PrewarmShard
     public bool Completed { get; init; }
 
     public override string ToString() =>
-        $"{Shard ?? System.IO.Path.GetFileName(LogFile)}{(Host is null ? "" : "@" + Host)} {Cache.Sizes.Duration(Duration)}";
+        $"{Shard ?? System.IO.Path.GetFileName(LogFile)}{(Host is null ? "" : "@" + Host)} {Sizes.Duration(Duration)}";
 }
 
 /// <summary>Many -LogPath JSON-lines files (one per task of a fleet prewarm) merged into one view.</summary>

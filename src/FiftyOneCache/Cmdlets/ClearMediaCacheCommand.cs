@@ -80,6 +80,10 @@ public sealed class ClearMediaCacheCommand : DatasetInputCmdlet
             {
                 var r = cache.ClearItemAsync(p, Cancel).GetAwaiter().GetResult();
                 WriteVerbose($"{p} → {r.Status}{(r.Status == ClearStatus.Removed ? $", {Sizes.Humanize(r.Size)} freed" : "")}");
+                if (r.Status is ClearStatus.InUse or ClearStatus.Failed)
+                    WriteError(new ErrorRecord(new IOException($"{p}: {r.Error}"), r.Status == ClearStatus.InUse ? "ItemInUse" : "ClearFailed",
+                        r.Status == ClearStatus.InUse ? ErrorCategory.ResourceBusy : ErrorCategory.WriteError, p)
+                    { ErrorDetails = new ErrorDetails($"{p}: {r.Error}") { RecommendedAction = "Run Clear-MediaCache again once the command using it has finished." } });
                 if (PassThru) WriteObject(r);
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }

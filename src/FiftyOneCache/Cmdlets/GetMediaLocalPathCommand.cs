@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using FiftyOneCache.Engine.Datasets;
 using FiftyOneCache.Engine.Cache;
 
 namespace FiftyOneCache.Cmdlets;
@@ -132,9 +133,17 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
         return new ReadAhead(bytes, 0);
     }
 
+    /// <summary>
+    /// FiftyOne's get_local_paths(media_field="filepath"): one path per sample, from the filepath field unless
+    /// -MediaField names another (Invoke-MediaDownload -Dataset takes every media field, as download_media).
+    /// </summary>
+    protected override MediaSelection Selection => new(MediaField.Length > 0 ? MediaField : new[] { "filepath" }, IncludeAssets);
+
     protected override void Emit(MediaItemResult result)
     {
         if (Detailed) { WriteObject(result); return; }
+        // A 3D scene's assets are downloaded beside it (where its relative paths find them), but the sample's path is the scene's.
+        if (result.TargetObject is SampleRef { Scene: not null }) return;
         // With -SkipFailures a failed item still yields the path where it would be cached, keeping the list aligned.
         var path = result.LocalPath ?? (result.Status == ItemStatus.Failed ? SafeLocalPath(result.Path) : null);
         WriteObject(path);

@@ -204,7 +204,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     {
         if (string.IsNullOrEmpty(store) || store == "local" || !_storesDescribed.Add(store)) return;
         if (!(_verbose ??= IsVerbose())) return;
-        try { WriteVerbose($"{store} credentials: {Cache!.Stores.Get(store).DescribeCredentials()}"); }
+        try { WriteVerbose($"{store} credentials: {Cache!.DescribeCredentials(store)}"); }
         catch (Exception e) { WriteVerbose($"{store} credentials: {e.Message}"); }
     }
 
