@@ -118,7 +118,7 @@ Describe 'Fleet: a Slurm job array prewarm' {
         $r.Total | Should -Be ($count + 1)
         $r.Failed | Should -Be 1
         $r.Bytes | Should -Be (($items | Where-Object status -eq 'Downloaded' | Measure-Object size -Sum).Sum)
-        $r.Failures[0].Path | Should -Be "s3://media/$run/missing/gone.bin"
+        $r.Failures[0].Source | Should -Be "s3://media/$run/missing/gone.bin"
         $r.Failures[0].ErrorId | Should -Be 'ObjectNotFound'
         $r.Failures[0].Error | Should -Not -BeNullOrEmpty
         @($r.SlowestShards).Count | Should -Be 4

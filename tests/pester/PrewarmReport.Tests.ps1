@@ -29,7 +29,7 @@ Describe 'Get-MediaPrewarmReport' {
         $r.Cached | Should -Be ($ok | Invoke-MediaDownload -Shard 0/2 -Summary).Total # the second run found its share cached
         $r.Bytes | Should -Be (1000 * (1 + 2 + 3 + 4 + 5 + 6))
         $r.Failures.Count | Should -Be 1
-        $r.Failures[0].Path | Should -Be $missing
+        $r.Failures[0].Source | Should -Be $missing
         $r.Failures[0].ErrorId | Should -Be 'ObjectNotFound'
         $r.Failures[0].Error | Should -Match 'missing.bin'
         $r.Failures[0].LogFile | Should -Match 't[01]\.jsonl$'

@@ -30,8 +30,9 @@ Describe '-Shard Auto' {
             $verbose = $( $r = $urls | Invoke-MediaDownload -Shard Auto -Verbose ) 4>&1
             ($verbose | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like 'Shard *' }).Message | Should -Match "^Shard $i/3 from .*$says"
             $explicit = @(Clear-EngineVars; $urls | Invoke-MediaDownload -Shard "$i/3")
-            ($r.Path | Sort-Object) | Should -Be ($explicit.Path | Sort-Object)
-            $r.Path
+            @($r).Count | Should -BeGreaterThan 0
+            ($r.Source | Sort-Object) | Should -Be ($explicit.Source | Sort-Object)
+            $r.Source
         }
         @($seen).Count | Should -Be $urls.Count
         @($seen | Sort-Object -Unique).Count | Should -Be $urls.Count

@@ -2,15 +2,16 @@ using System.Text.Json;
 
 namespace FiftyOneCache.Engine.Fleet;
 
-/// <summary>One failed item of a fleet prewarm: its path, error and the log (task) that reported it.</summary>
+/// <summary>One failed item of a fleet prewarm: its source (the remote item, as on every result), error and the log
+/// (task) that reported it.</summary>
 public sealed class PrewarmFailure
 {
-    public string Path { get; init; } = "";
+    public string Source { get; init; } = "";
     public string? Error { get; init; }
     public string? ErrorId { get; init; }
     public string LogFile { get; init; } = "";
 
-    public override string ToString() => $"{Path}: {ErrorId}";
+    public override string ToString() => $"{Source}: {ErrorId}";
 }
 
 /// <summary>One task's log (one shard): its summary lines added up.</summary>
@@ -79,7 +80,7 @@ public sealed class PrewarmReport
                     case "item":
                         items++;
                         if (Str(o, "status") == "Failed")
-                            failures.Add(new PrewarmFailure { Path = Str(o, "path") ?? "", Error = Str(o, "error"), ErrorId = Str(o, "errorId"), LogFile = file });
+                            failures.Add(new PrewarmFailure { Source = Str(o, "path") ?? "", Error = Str(o, "error"), ErrorId = Str(o, "errorId"), LogFile = file });
                         break;
                     case "summary":
                         summaries++;
