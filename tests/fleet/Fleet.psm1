@@ -48,12 +48,6 @@ function Get-FreeTcpPort([int] $Count = 1, [string] $Address = '127.0.0.1') {
 
 # A daemon in the foreground as a child of this process, its output in $Root/log/$Name.out.
 function Start-FleetDaemon([string] $Root, [string] $Name, [string] $File, [string[]] $Arguments) {
-    $psi = [Diagnostics.ProcessStartInfo]::new($File)
-    foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
-    $psi.UseShellExecute = $false
-    $psi.RedirectStandardInput = $true
-    $psi.RedirectStandardOutput = $false
-    $psi.RedirectStandardError = $false
     $log = Join-Path $Root "log/$Name.out"
     # a shell redirects the output to a file, so nothing here has to drain a pipe; exec keeps the pid the daemon's
     $psi = [Diagnostics.ProcessStartInfo]::new('/bin/sh')
