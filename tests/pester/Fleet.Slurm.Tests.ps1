@@ -107,6 +107,18 @@ Describe 'Fleet: a Slurm job array prewarm' {
         foreach ($o in $outs) { (Get-Content $o.FullName -Raw) -replace '\x1b\[[0-9;]*m', '' | Should -Match 'Downloaded\s*:\s*\d+' }
     }
 
+    It 'takes the shard from SLURM_PROCID/SLURM_STEP_NUM_TASKS in an srun step of four tasks' {
+        if ($reason) { Set-ItResult -Skipped -Because $reason; return }
+        $script_ = 'Import-Module $env:PREWARM_MODULE; @() | Invoke-MediaDownload -Shard Auto -Verbose -Summary 4>&1 | ' +
+                   'Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like "Shard *" } | ForEach-Object Message'
+        $env:FIFTYONE_MEDIA_CACHE_DIR = Join-Path $cluster.Root 'caches/srun'
+        $lines = @(srun -N4 -n4 -t 2 pwsh -NoProfile -Command $script_ 2>&1 | ForEach-Object { "$_" })
+        Write-Host ($lines -join "`n")
+        $lines.Count | Should -Be 4
+        foreach ($l in $lines) { $l | Should -Match '^Shard [0-3]/4 from SLURM_PROCID=[0-3], SLURM_STEP_NUM_TASKS=4 \(srun step\)$' }
+        ($lines | ForEach-Object { ($_ -split ' ')[1] } | Sort-Object) | Should -Be @('0/4', '1/4', '2/4', '3/4')
+    }
+
     It 'merges the tasks'' logs into one report: totals, the failure with its path and error, bytes, slowest shards' {
         if ($reason) { Set-ItResult -Skipped -Because $reason; return }
         $r = Get-MediaPrewarmReport -Path (Join-Path $env:PREWARM_LOG_DIR '*.jsonl')
