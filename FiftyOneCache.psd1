@@ -11,7 +11,7 @@
     CmdletsToExport        = @(
         'Get-MediaLocalPath', 'Invoke-MediaDownload', 'Get-MediaCacheStatistic', 'Clear-MediaCache', 'Remove-MediaCacheEntry',
         'Set-MediaCacheConfig', 'Get-MediaCacheConfig', 'Get-MediaCacheEntry', 'Test-MediaCache', 'Update-MediaMetadata',
-        'New-CvatAnnotation'
+        'New-CvatAnnotation', 'Get-MediaPrewarmReport'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @('Get-MediaCacheStats')

@@ -14,7 +14,7 @@ param(
     [string] $ListPath,
     # Prefixes to expand (s3://, gs://, MinIO) instead of, or besides, the list.
     [string[]] $Prefix = @(),
-    # This machine's share in a fleet, i/n.
+    # This machine's share in a fleet, i/n, or Auto to read it from the job engine (Slurm, Kubernetes, torchrun, MPI).
     [string] $Shard,
     [string] $LogPath,
     # Where the module lives when it is not installed (e.g. a build output folder).

@@ -20,6 +20,7 @@ public sealed partial class MediaCache : IDisposable
         Config = config;
         Stores = stores;
         Log = log;
+        Fleet.SharedFileSystem.EnsureLocal(config.CacheDir); // SQLite WAL on NFS/Lustre/SMB... shared by nodes corrupts the index
         FilePermissions.CreateOwnerOnlyDirectory(config.CacheDir);
         var meta = Path.Combine(config.CacheDir, CacheLayout.MetaDir);
         FilePermissions.CreateOwnerOnlyDirectory(meta);

@@ -26,9 +26,10 @@ public sealed class InvokeMediaDownloadCommand : MediaBatchCmdlet
     [Parameter]
     public SwitchParameter Summary { get; set; }
 
-    /// <summary>Take only share i of n of the items (stable hash of each path), e.g. 0/4, for fleet prewarm.</summary>
+    /// <summary>Take only share i of n of the items (stable hash of each path), e.g. 0/4, for fleet prewarm; Auto reads
+    /// it from the job engine's variables (Slurm, Kubernetes, torchrun, Open MPI).</summary>
     [Parameter]
-    [ValidatePattern(@"^\d+/\d+$")]
+    [ValidatePattern(@"^(\d+/\d+|auto)$")]
     public string? Shard { get; set; }
 
     /// <summary>Append one JSON object per item, and the summary, to this file (JSON lines) for ops pipelines.</summary>
@@ -49,6 +50,7 @@ public sealed class InvokeMediaDownloadCommand : MediaBatchCmdlet
             { ThrowTerminatingError(new ErrorRecord(e, "LogOpenFailed", ErrorCategory.OpenError, LogPath)); }
         }
         base.BeginProcessing();
+        if (_log is not null) _log.Shard = ParsedShard?.ToString();
     }
 
     protected override ProcessOptions Options => new()
@@ -56,12 +58,25 @@ public sealed class InvokeMediaDownloadCommand : MediaBatchCmdlet
         Update = Update, Recurse = Recurse,
         Retain = Retention.WhileDownloading, // a prewarm larger than the cache keeps the limit (most recent items stay)
         Concurrency = NumWorkers > 0 ? Math.Clamp(NumWorkers * 8, 1, 256) : null,
-        Shard = ParseShard(),
+        Shard = ParsedShard,
     };
+
+    /// <summary>The shard of this call, parsed (or read from the environment) once.</summary>
+    Shard? ParsedShard
+    {
+        get
+        {
+            if (!_shardParsed) { _shard = ParseShard(); _shardParsed = true; }
+            return _shard;
+        }
+    }
+    Shard? _shard;
+    bool _shardParsed;
 
     Shard? ParseShard()
     {
         if (Shard is null) return null;
+        if (Shard.Equals("Auto", StringComparison.OrdinalIgnoreCase)) return ShardAuto.Resolve(this);
         try { return Engine.Cache.Shard.Parse(Shard); }
         catch (FormatException e)
         {

@@ -23,9 +23,12 @@ internal sealed class JsonLinesLog : IDisposable
         error = r.Error, errorId = r.ErrorId,
     });
 
+    /// <summary>This task's shard (i/n), written in the summary so that a merged report names it.</summary>
+    public string? Shard { get; set; }
+
     public void Summary(DownloadSummary s) => Write(new
     {
-        time = DateTimeOffset.UtcNow, type = "summary", total = s.Total, downloaded = s.Downloaded, cached = s.Cached, failed = s.Failed,
+        time = DateTimeOffset.UtcNow, type = "summary", shard = Shard, host = Environment.MachineName, total = s.Total, downloaded = s.Downloaded, cached = s.Cached, failed = s.Failed,
         bytes = s.Bytes, durationMs = Math.Round(s.Duration.TotalMilliseconds, 1), bytesPerSecond = Math.Round(s.BytesPerSecond),
     });
 

@@ -113,6 +113,11 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
             _opened = cache;
             return cache;
         }
+        catch (Engine.Fleet.SharedFileSystemException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "SharedFileSystem", ErrorCategory.InvalidOperation, Config.CacheDir));
+            throw; // unreachable
+        }
         catch (ConfigException e)
         {
             ThrowTerminatingError(ConfigErrors.Record(e));
