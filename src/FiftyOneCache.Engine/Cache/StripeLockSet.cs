@@ -19,7 +19,8 @@ public abstract class StripeLockSet : IDisposable
     /// The kernel keeps a file's byte-range locks in one list and walks it on every lock and unlock, so a lock costs
     /// in proportion to how many ranges are held on that file. <paramref name="stripesPerFile"/> bounds that list
     /// where many stripes are held at once (pins: one per path handed out and not yet taken, thousands while a
-    /// consumer lags; with them all on one file, a pin and its release cost 60 µs at 2,000 held, against 3 µs).
+    /// consumer lags; measured here, a lock and its release took 99 µs with 2,000 ranges held on the file, 21 µs
+    /// with 100 and 12 µs with none).
     /// Every process maps a stripe to the same file and byte.
     /// </remarks>
     public static StripeLockSet Open(string dir, Func<int, string> fileForStripe, int stripesPerFile = 0)
