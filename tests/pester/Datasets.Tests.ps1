@@ -73,7 +73,7 @@ Describe 'Dataset input' {
     It 'emits metadata objects for plain paths' {
         $m = $urls[1], $localImg | Update-MediaMetadata
         $m | Should -HaveCount 2
-        ($m | Where-Object Path -eq $localImg).Width | Should -Be 4
+        ($m | Where-Object Source -eq $localImg).Width | Should -Be 4
     }
 
     It 'completes dataset names' {

@@ -121,7 +121,7 @@ Describe 'Get-MediaLocalPath as a download context' {
             $env:FIFTYONE_MEDIA_CACHE_DOWNLOAD_SIZE_BYTES = '-1'
             $c = Get-MediaCacheConfig
             $c.DownloadSizeBytes | Should -Be -1
-            $c.Sources['download_size_bytes'] | Should -Be 'env:FIFTYONE_MEDIA_CACHE_DOWNLOAD_SIZE_BYTES'
+            $c.Sources['DownloadSizeBytes'] | Should -Be 'env:FIFTYONE_MEDIA_CACHE_DOWNLOAD_SIZE_BYTES'
             $env:FIFTYONE_MEDIA_CACHE_DOWNLOAD_SIZE_BYTES = '0'
             { Get-MediaCacheConfig } | Should -Throw -ExpectedMessage '*download_size_bytes*'
         } finally { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }

@@ -81,24 +81,27 @@ public sealed partial class MediaCache
             if (!onDisk.Remove(e.Path, out var size))
             {
                 report.MissingFiles++;
-                report.Problems.Add($"indexed but missing on disk: {e.Path}");
+                report.Problems.Add(new CacheProblem { Kind = CacheProblemKind.MissingFile, RelativePath = e.Path, LocalPath = FullPathOf(e.Path), IndexSize = e.Size });
             }
             else if (size != e.Size)
             {
                 report.SizeMismatches++;
-                report.Problems.Add($"size differs (index {e.Size} bytes, disk {size} bytes): {e.Path}");
+                report.Problems.Add(new CacheProblem { Kind = CacheProblemKind.SizeMismatch, RelativePath = e.Path, LocalPath = FullPathOf(e.Path), IndexSize = e.Size, DiskSize = size });
             }
         }
         unindexed = onDisk.Select(kv => (kv.Key, kv.Value)).ToList();
-        foreach (var (rel, _) in unindexed)
+        foreach (var (rel, size) in unindexed)
         {
             report.UnindexedFiles++;
-            report.Problems.Add($"on disk but not indexed: {rel}");
+            report.Problems.Add(new CacheProblem { Kind = CacheProblemKind.Unindexed, RelativePath = rel, LocalPath = FullPathOf(rel), DiskSize = size });
         }
         foreach (var temp in tempFiles)
         {
             report.TempFiles++;
-            report.Problems.Add($"temporary file: {Path.GetRelativePath(Config.CacheDir, temp).Replace(Path.DirectorySeparatorChar, '/')}");
+            report.Problems.Add(new CacheProblem
+            {
+                Kind = CacheProblemKind.TempFile, RelativePath = Path.GetRelativePath(Config.CacheDir, temp).Replace(Path.DirectorySeparatorChar, '/'), LocalPath = temp,
+            });
         }
         temps = tempFiles;
         return report;

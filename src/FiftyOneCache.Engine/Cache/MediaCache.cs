@@ -48,7 +48,7 @@ public sealed partial class MediaCache : IDisposable
     public IEngineLog Log
     {
         get => _log;
-        set { _log = value; if (Evictor is not null) Evictor.Log = value; }
+        set { _log = value; if (Evictor is not null) Evictor.Log = value; if (Locks is not null) Locks.Log = value; }
     }
     IEngineLog _log = NullLog.Instance;
     // The engine's own parts: items, batches, eviction and maintenance use them; callers use the cache and its items.

@@ -81,7 +81,7 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
             var local = m.IsLocal ? m.Key : Engine.Paths.CacheLayout.FullPath(Config.CacheDir, m);
             Emit(new MediaItemResult
             {
-                Path = path, Store = m.Store, LocalPath = local, TargetObject = target,
+                Source = path, Store = m.Store, LocalPath = local, TargetObject = target,
                 Status = m.IsLocal ? ItemStatus.Local : ItemStatus.NotCached,
             });
         }
@@ -106,7 +106,7 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
         try { return Engine.Storage.StoreRegistry.CreateDefault(Config, Log); }
         catch (Engine.Configuration.ConfigException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "InvalidConfiguration", ErrorCategory.InvalidData, e.Source));
+            ThrowTerminatingError(ConfigErrors.Record(e));
             throw; // unreachable
         }
     }
@@ -145,7 +145,7 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
         // A 3D scene's assets are downloaded beside it (where its relative paths find them), but the sample's path is the scene's.
         if (result.TargetObject is SampleRef { Scene: not null }) return;
         // With -SkipFailures a failed item still yields the path where it would be cached, keeping the list aligned.
-        var path = result.LocalPath ?? (result.Status == ItemStatus.Failed ? SafeLocalPath(result.Path) : null);
+        var path = result.LocalPath ?? (result.Status == ItemStatus.Failed ? SafeLocalPath(result.Source) : null);
         WriteObject(path);
     }
 
