@@ -14,7 +14,9 @@ param(
     [int[]] $Counts = @(1000, 4000),
     [int] $ObjectBytes = 100KB,
     # Tools to leave out (foc, rclone, curl, aws), e.g. to measure only FiftyOneCache and rclone while iterating.
-    [string[]] $Skip = @()
+    [string[]] $Skip = @(),
+    # Another build of the module (e.g. before a change), measured as 'foc_base' interleaved with the others.
+    [string] $BaselineModuleDir
 )
 $ErrorActionPreference = 'Stop'
 $time = $Peer.time
@@ -70,6 +72,10 @@ try {
         foc = @{ Label = 'FiftyOneCache (new pwsh, Import-Module, Invoke-MediaDownload -Recurse)'; Available = $true
                  Command = { param($n) @($launch.File) + @($launch.Prefix) + @('-NoProfile', '-NonInteractive', '-Command',
                      "Import-Module '$psd1'; `$s = Invoke-MediaDownload s3://bench/n$n/ -Recurse -Summary; if (`$s.Downloaded -ne $n) { exit 1 }") }
+                 Env = $focEnv }
+        foc_base = @{ Label = "FiftyOneCache baseline ($BaselineModuleDir)"; Available = [bool]$BaselineModuleDir
+                 Command = { param($n) @($launch.File) + @($launch.Prefix) + @('-NoProfile', '-NonInteractive', '-Command',
+                     "Import-Module '$(Join-Path $BaselineModuleDir 'FiftyOneCache.psd1')'; `$s = Invoke-MediaDownload s3://bench/n$n/ -Recurse -Summary; if (`$s.Downloaded -ne $n) { exit 1 }") }
                  Env = $focEnv }
         rclone = @{ Label = 'rclone copy --transfers 16'; Available = [bool]$Peer.rclone
                     Command = { param($n) @($Peer.rclone, 'copy', "mem:bench/n$n", '{dest}', '--transfers', '16', '--s3-no-check-bucket', '-q') }; Env = $rcEnv }

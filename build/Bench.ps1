@@ -7,6 +7,8 @@ param(
     [string] $Filter,
     # With -Filter cheap: tools to leave out (foc, rclone, curl, aws).
     [string[]] $CheapSkip = @(),
+    # With -Filter cheap: another build of the module, measured beside this one in the same runs (before/after).
+    [string] $CheapBaseline,
     # Where results.md/.json/.svg go (default: bench/ in the repository).
     [string] $OutputDir,
     # Use the module already in out/FiftyOneCache (the Pester smoke test runs beside a loaded module).
@@ -179,7 +181,7 @@ if ($Filter -eq 'cheap') {
     New-Item -ItemType Directory -Force $work | Out-Null
     $counts = if ($Quick) { @(100, 400) } else { @(1000, 4000) }
     Say "Scenario 8: CPU per object on an in-memory S3 server (bench/memserver.js), $($counts -join ' and ') x 100 KB, $Runs run(s), tools interleaved"
-    try { $c = & (Join-Path $Root 'bench/Cheap.ps1') -Work $work -ModuleDir $ModuleDir -Peer $peer -Runs $Runs -Counts $counts -Skip $CheapSkip }
+    try { $c = & (Join-Path $Root 'bench/Cheap.ps1') -Work $work -ModuleDir $ModuleDir -Peer $peer -Runs $Runs -Counts $counts -Skip $CheapSkip -BaselineModuleDir $CheapBaseline }
     finally { if (Test-Path $work) { & rm -rf -- $work } }
     $lo = "$($counts[0])"; $hi = "$($counts[-1])"; $span = $counts[-1] - $counts[0]
     $rowsC = foreach ($tool in $c.runs.Keys) {
@@ -213,6 +215,10 @@ if ($Filter -eq 'cheap') {
         [void]$sb.AppendLine(('| marginal CPU per object | {0:0.000} ms | {1:0.000} ms | {2:0.00}x | <= 0.9x | {3} |' -f $fo.MarginalMs, $rcl.MarginalMs, $mr, $(if ($mr -le 0.9) { 'yes' } else { '**no**' })))
         [void]$sb.AppendLine(('| whole process at {0}, wall | {1:0.00} s | {2:0.00} s | {3:0.00}x | <= 1.2x | {4} |' -f $hi, $fo.WallHi, $rcl.WallHi, $wr, $(if ($wr -le 1.2) { 'yes' } else { '**no**' })))
         [void]$sb.AppendLine(('| whole process at {0}, CPU | {1:0.00} s | {2:0.00} s | {3:0.00}x | (reference) | — |' -f $hi, $fo.CpuHi, $rcl.CpuHi, $cr))
+        $fb = $rowsC | Where-Object Tool -eq 'foc_base'
+        if ($fb -and $fb.MarginalMs -gt 0) {
+            [void]$sb.AppendLine(('| marginal CPU per object, baseline build | {0:0.000} ms | {1:0.000} ms | {2:0.00}x | (reference) | — |' -f $fb.MarginalMs, $rcl.MarginalMs, ($fb.MarginalMs / $rcl.MarginalMs)))
+        }
         [void]$sb.AppendLine()
     }
     [void]$sb.AppendLine('Every run (wall s / CPU s / server CPU s):')
