@@ -1,7 +1,8 @@
 'use strict';
 // A minimal parallel keep-alive HTTP client for the benchmark: the "raw" rate a server gives.
 //   node rawget.js get --urls FILE [--out DIR] [--concurrency 32]   GET every URL (one per line), body to DIR/<index>
-//   node rawget.js put --base URL --from DIR [--prefix p/] [--concurrency 16]  PUT every file of DIR to URL/prefix+name
+//   node rawget.js put --base URL --from DIR [--prefix p/] [--concurrency 16] [--count N]  PUT every file of DIR (or the
+//     first N by name) to URL/prefix+name
 // Bounded: only 127.0.0.1 URLs are accepted, every request has a 60 s timeout, the run stops after --max-seconds.
 // Prints one JSON line: {"count":N,"failed":N,"bytes":N,"seconds":S,"rate":N}.
 const fs = require('fs');
@@ -66,7 +67,7 @@ async function main() {
     local(base);
     const from = arg('--from');
     const prefix = arg('--prefix', '');
-    const names = fs.readdirSync(from).filter(n => fs.statSync(path.join(from, n)).isFile()).sort();
+    const names = fs.readdirSync(from).filter(n => fs.statSync(path.join(from, n)).isFile()).sort().slice(0, Number(arg('--count', Infinity)));
     return pool(names, n => request('PUT', local(`${base}/${prefix}${encodeURIComponent(n)}`), fs.readFileSync(path.join(from, n)), null).then(() => 0));
   }
   throw new Error('usage: rawget.js get|put ...');

@@ -9,6 +9,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using FiftyOneCache.Engine.Cache;
 using FiftyOneCache.Engine.Configuration;
+using FiftyOneCache.Engine.Paths;
 
 string Arg(string name, string? dflt = null)
 {
@@ -38,7 +39,9 @@ switch (args.FirstOrDefault())
         Parallel.For(0L, files, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => File.WriteAllBytes(cache.FullPathOf(rels[i]), content));
         var filesSeconds = sw.Elapsed.TotalSeconds;
         var now = CacheIndex.Now();
-        cache.Index.BulkAdopt(Enumerable.Range(0, (int)count).Select(i => (rels[i], Source(i), (long)size, now - (count - i))));
+        // The index of the cache opened above (a second connection: the engine keeps its own parts internal).
+        using (var index = new CacheIndex(Path.Combine(cache.Config.CacheDir, CacheLayout.MetaDir, "index.db")))
+            index.BulkAdopt(Enumerable.Range(0, (int)count).Select(i => (rels[i], Source(i), (long)size, now - (count - i))));
         if (args.Contains("--list"))
             File.WriteAllLines(Arg("--list"), Enumerable.Range(0, (int)count).Select(i => Source(i)));
         Emit(new { count, files, size, filesSeconds, totalSeconds = sw.Elapsed.TotalSeconds });

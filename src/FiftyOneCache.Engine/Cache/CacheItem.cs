@@ -68,8 +68,12 @@ public sealed partial class CacheItem
         var lease = request.Hold ? await _cache.Pins.PinAsync(Relative, ct).ConfigureAwait(false) : null;
         try
         {
-            var entry = request.Update ? null : Index.Get(Relative); // -Update reads the row again under the lock
-            if (!request.Update && TryCached(entry) is { } size) return new(ItemStatus.Cached, LocalPath, size, entry?.ETag, lease);
+            // A miss that will be fetched is known by one stat, without reading the index (a read transaction: SQLite's
+            // file locks, four fcntl calls): whatever the row says, no file means a download, which writes the row anew.
+            var file = new FileInfo(LocalPath);
+            var miss = request.Download && !file.Exists;
+            var entry = request.Update || miss ? null : Index.Get(Relative); // -Update reads the row again under the lock
+            if (!request.Update && !miss && TryCached(entry, file) is { } size) return new(ItemStatus.Cached, LocalPath, size, entry?.ETag, lease);
             if (!request.Download)
             {
                 lease?.Dispose();
@@ -91,10 +95,10 @@ public sealed partial class CacheItem
     }
 
     /// <summary>The fast path: an index hit whose file exists. A file without a row (index lost) is adopted.</summary>
-    long? TryCached(IndexEntry? e)
+    long? TryCached(IndexEntry? e, FileInfo? known = null)
     {
         if (e is { State: IndexEntry.Pending }) return null;
-        var fi = new FileInfo(LocalPath);
+        var fi = known ?? new FileInfo(LocalPath);
         if (!fi.Exists)
         {
             if (e is not null) ForgetMissingFile();

@@ -80,7 +80,9 @@ internal sealed class IndexDatabase : IDisposable
                 DROP INDEX IF EXISTS entries_lru; -- (last_access) alone: a prefix of entries_lru_path, one more write per row
                 CREATE INDEX IF NOT EXISTS entries_lru_path ON entries(last_access, path) WHERE state = 1;
                 CREATE INDEX IF NOT EXISTS entries_pending ON entries(state) WHERE state = 0;
-                CREATE INDEX IF NOT EXISTS entries_source ON entries(source);
+                -- entries(source): written on every reservation and completion, read by nothing (the one query on
+                -- source is a case-insensitive LIKE, which SQLite cannot answer from an ordinary index).
+                DROP INDEX IF EXISTS entries_source;
                 CREATE TABLE IF NOT EXISTS totals(id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL, bytes INTEGER NOT NULL);
                 INSERT OR IGNORE INTO totals(id, count, bytes) VALUES (1, 0, 0);
                 CREATE TRIGGER IF NOT EXISTS entries_ai AFTER INSERT ON entries BEGIN

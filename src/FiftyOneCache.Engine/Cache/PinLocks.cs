@@ -11,6 +11,7 @@ namespace FiftyOneCache.Engine.Cache;
 public sealed class PinLocks : IDisposable
 {
     public const int Stripes = 1 << 12;
+    internal const int StripesPerFile = 64;
     /// <summary>Per stripe, under its own lock (streams of hits pin from many threads at once; one lock for all
     /// of them was the slowest part of a cache hit): how many pins this instance holds on it, whose shared kernel
     /// lock lives while that is above 0, and whether an eviction here holds it exclusively.</summary>
@@ -25,7 +26,9 @@ public sealed class PinLocks : IDisposable
 
     public PinLocks(string dir)
     {
-        _kernel = StripeLockSet.Open(dir, stripe => Path.Combine(dir, $"{stripe:x3}.pin"));
+        // 64 stripes to a lock file: thousands of pins may be held at once (paths handed out ahead of a slow
+        // consumer), and a lock's cost grows with the ranges held on its file (see StripeLockSet.Open).
+        _kernel = StripeLockSet.Open(dir, stripe => Path.Combine(dir, $"{stripe:x3}.pin"), StripesPerFile);
         for (var i = 0; i < Stripes; i++) _stripes[i] = new StripeState();
     }
 

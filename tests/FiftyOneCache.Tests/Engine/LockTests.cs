@@ -95,4 +95,30 @@ public class LockTests
             using var pin = await waiting.WaitAsync(TimeSpan.FromSeconds(5));
         }
     }
+
+    [Fact]
+    public void StripesSpreadOverSeveralLockFilesStayDistinctAndShared()
+    {
+        // Pins keep 64 stripes to a lock file (PinLocks.StripesPerFile): each stripe must still be its own lock, the
+        // same one in every instance, whichever file and byte it lands on.
+        using var dir = new TempDir();
+        using var a = StripeLockSet.Open(dir.Sub("pins"), s => Path.Combine(dir.Sub("pins"), $"{s}.pin"), PinLocks.StripesPerFile);
+        using var b = StripeLockSet.Open(dir.Sub("pins"), s => Path.Combine(dir.Sub("pins"), $"{s}.pin"), PinLocks.StripesPerFile);
+        int[] held = [0, 63, 64, 65, 130, PinLocks.Stripes - 1];
+        foreach (var s in held) Assert.True(a.TryLock(s, exclusive: false), $"stripe {s}");
+        foreach (var s in held)
+        {
+            Assert.False(b.TryLock(s, exclusive: true), $"stripe {s} pinned in the other instance");
+            Assert.True(b.TryLock(s, exclusive: false), $"stripe {s} shared");
+            b.Unlock(s);
+        }
+        foreach (var s in new[] { 1, 62, 66, 128, 129, 131, PinLocks.Stripes - 2 })
+        {
+            Assert.True(b.TryLock(s, exclusive: true), $"stripe {s} is free: no other stripe's pin may hold it");
+            b.Unlock(s);
+        }
+        a.Unlock(64);
+        Assert.True(b.TryLock(64, exclusive: true));
+        Assert.False(b.TryLock(0, exclusive: true)); // releasing 64 released only 64
+    }
 }
