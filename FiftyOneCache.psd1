@@ -11,7 +11,8 @@
     CmdletsToExport        = @(
         'Get-MediaLocalPath', 'Invoke-MediaDownload', 'Get-MediaCacheStats', 'Clear-MediaCache',
         'Set-MediaCacheConfig', 'Get-MediaCacheConfig', 'Get-MediaCacheEntry', 'Test-MediaCache', 'Update-MediaMetadata',
-        'New-CvatAnnotation'
+        'New-CvatAnnotation',
+        'Get-MediaFile', 'Copy-MediaFile', 'Move-MediaFile', 'Remove-MediaFile'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

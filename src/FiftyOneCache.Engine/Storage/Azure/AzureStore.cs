@@ -18,7 +18,7 @@ namespace FiftyOneCache.Engine.Storage.Azure;
 /// through the shared <see cref="HttpTransport"/> and downloader, like the presigned S3 path: parallel ranges,
 /// resume and retries in one place, and the blob's Content-MD5 verified before the file becomes visible.
 /// </summary>
-public sealed class AzureStore : IObjectStore
+public sealed partial class AzureStore : IObjectStore
 {
     static readonly TimeSpan SasLifetime = TimeSpan.FromHours(2);
     readonly AzureSettings _settings;

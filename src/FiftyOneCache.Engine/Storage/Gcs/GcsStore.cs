@@ -14,7 +14,7 @@ namespace FiftyOneCache.Engine.Storage.Gcs;
 /// ranges, so bytes come from the JSON API's alt=media URL through the shared downloader (parallel ranges,
 /// resume), which then verifies the CRC32C that objects.get reported before the file becomes visible.
 /// </summary>
-public sealed class GcsStore : IObjectStore, IDisposable
+public sealed partial class GcsStore : IObjectStore, IDisposable
 {
     readonly GcsSettings _settings;
     readonly StorageClient _client;

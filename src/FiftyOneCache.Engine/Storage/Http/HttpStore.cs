@@ -4,7 +4,7 @@ using FiftyOneCache.Engine.Paths;
 namespace FiftyOneCache.Engine.Storage.Http;
 
 /// <summary>Public http(s):// URLs. Listing is not something HTTP offers.</summary>
-public sealed class HttpStore(HttpTransport transport) : IObjectStore, IReadWithStat
+public sealed partial class HttpStore(HttpTransport transport) : IObjectStore, IReadWithStat
 {
     public Task<(RemoteStat Stat, Stream Body)> OpenWithStatAsync(MediaRef item, CancellationToken ct) =>
         transport.OpenWithStatAsync(item.Url!, Describe(item), ct);

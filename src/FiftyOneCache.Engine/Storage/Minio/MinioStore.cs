@@ -11,7 +11,7 @@ namespace FiftyOneCache.Engine.Storage.Minio;
 /// MinIO through the Minio client for what it does correctly in 7.0.0 (stat, list, presign); bytes come through
 /// presigned URLs and the shared downloader, because its own ranged reads fail on every 206 (minio-dotnet #1342).
 /// </summary>
-public sealed class MinioStore : PresignedStore, IDisposable
+public sealed partial class MinioStore : PresignedStore, IDisposable
 {
     readonly MinioSettings _settings;
     readonly IMinioClient _client;

@@ -11,7 +11,7 @@ using FiftyOneCache.Engine.Storage.Http;
 namespace FiftyOneCache.Engine.Storage.S3;
 
 /// <summary>s3:// through AWSSDK.S3: stat and list by the SDK, bytes through presigned URLs.</summary>
-public sealed class S3Store : PresignedStore, IDisposable
+public sealed partial class S3Store : PresignedStore, IDisposable
 {
     readonly S3Settings _settings;
     readonly ConcurrentDictionary<string, AmazonS3Client> _clients = new();
