@@ -19,6 +19,8 @@ public sealed record TransferResult
     public TransferStatus Status { get; init; }
     public long Size { get; init; }
     public string? ETag { get; init; }
+    /// <summary>The store's whole-object checksum ("md5:…", "crc32c:…") when it gives one.</summary>
+    public string? Checksum { get; init; }
     /// <summary>"server-side", "streamed", "rename", or for a skip the reason.</summary>
     public string? Method { get; init; }
     public TimeSpan Duration { get; init; }

@@ -195,7 +195,7 @@ public sealed class MediaFileOperations(MediaCache cache)
 
     static TransferResult Result(TransferPair pair, TransferStatus status, RemoteStat stat, string method, Stopwatch clock) => new()
     {
-        Path = pair.Destination, Source = pair.Source, Status = status, Size = stat.Size, ETag = stat.ETag, Method = method, Duration = clock.Elapsed,
+        Path = pair.Destination, Source = pair.Source, Status = status, Size = stat.Size, ETag = stat.ETag, Checksum = stat.Checksum, Method = method, Duration = clock.Elapsed,
     };
 
     static async Task<RemoteStat?> TryStatAsync(IObjectStore store, MediaRef m, CancellationToken ct)
