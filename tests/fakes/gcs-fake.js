@@ -6,6 +6,7 @@
 // API root), plus /download/storage/v1/... for media. Not GCS: POST/DELETE /__faults, GET /__stats, POST /__reset.
 const http = require('http');
 const crypto = require('crypto');
+const zlib = require('zlib');
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -56,9 +57,15 @@ function start({ port = 0, host = '127.0.0.1', requireAuth = false } = {}) {
     }
     return null;
   }
-  const readBody = req => new Promise(resolve => { const c = []; req.on('data', d => c.push(d)); req.on('end', () => resolve(Buffer.concat(c))); });
+  // The .NET client gzips JSON request bodies (Content-Encoding: gzip), as GCS accepts.
+  const readBody = req => new Promise(resolve => { const c = []; req.on('data', d => c.push(d)); req.on('end', () => {
+    const b = Buffer.concat(c);
+    resolve(/gzip/i.test(req.headers['content-encoding'] || '') ? zlib.gunzipSync(b) : b);
+  }); });
 
-  const server = http.createServer(async (req, res) => {
+  // A bad request must answer 400, never take the whole harness down.
+  const server = http.createServer((req, res) => handle(req, res).catch(e => { try { error(res, 400, `Bad request: ${e.message}`, 'invalid'); } catch { res.destroy(); } }));
+  const handle = async (req, res) => {
     const base = `http://${req.headers.host}`;
     const raw = req.url;
     const q = new URL(raw, 'http://x').searchParams;
@@ -146,7 +153,7 @@ function start({ port = 0, host = '127.0.0.1', requireAuth = false } = {}) {
     }
     if (path === '/b' && req.method === 'POST') { const meta = JSON.parse((await readBody(req)).toString() || '{}'); bucket(meta.name); return json(res, 200, { kind: 'storage#bucket', id: meta.name, name: meta.name }); }
     error(res, 400, `Unsupported request ${req.method} ${path}`, 'invalid');
-  });
+  };
   const sessions = new Map();
   let copies = 0;
 

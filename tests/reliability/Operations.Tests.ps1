@@ -116,15 +116,22 @@ Describe 'Storage operations reliability' {
         $dangling | Should -Be 0
     }
 
-    It 'local destinations cannot be escaped by relative keys (.., absolute keys)' {
-        $into = Join-Path $work 'into'
-        $hostile = '../x', '../../etc/passwd', 'a/../../x', '/etc/passwd', 'a/./../../x', '..', 'ok/../../../x'
-        $refused = 0
-        foreach ($h in $hostile) {
-            try { $null = [FiftyOneCache.Engine.Operations.MediaFileOperations]::Join($into, $h) } catch { if ($_.Exception.Message -like '*outside the destination folder*') { $refused++ } }
+    It 'local destinations cannot be escaped by listed keys (.., absolute keys)' {
+        $hostile = "a/../../../e1-$run", "../e2-$run", "..//e3-$run", "/tmp/e4-$run", "a/./../../e5-$run", "b/../../../../tmp/e6-$run"
+        foreach ($h in @('fine.jpg') + $hostile) {
+            $name = "hx-$run/$h"
+            $null = $http.PostAsync("$($servers.gcs.url)/upload/storage/v1/b/gops/o?uploadType=media&name=$([uri]::EscapeDataString($name))", [Net.Http.ByteArrayContent]::new([byte[]](7))).GetAwaiter().GetResult()
         }
-        Write-ReliabilityFigure 'ops-local-escape' @{ hostileKeys = $hostile.Count; refused = $refused }
+        $env:STORAGE_EMULATOR_HOST = $servers.gcs.url
+        $into = Join-Path $work 'into/deeper'
+        New-Item -ItemType Directory $into -Force | Out-Null
+        Copy-MediaFile "gs://gops/hx-$run/" "$into/" -Recurse -ErrorVariable errs -ErrorAction SilentlyContinue
+        $refused = @($errs | Where-Object { $_.FullyQualifiedErrorId -like 'DestinationOutsideFolder,*' }).Count
+        $escaped = @(Get-ChildItem ([IO.Path]::GetTempPath()) -Recurse -Filter "e?-$run" -ErrorAction SilentlyContinue).Count
+        Write-ReliabilityFigure 'ops-local-escape' @{ hostileKeys = $hostile.Count; refused = $refused; filesWrittenOutside = $escaped }
         $refused | Should -Be $hostile.Count
+        $escaped | Should -Be 0
+        Remove-Item Env:STORAGE_EMULATOR_HOST
     }
 
     It 'prints no secret in any error or verbose line' {
