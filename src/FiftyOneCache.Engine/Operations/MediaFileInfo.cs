@@ -4,6 +4,8 @@ namespace FiftyOneCache.Engine.Operations;
 public sealed record MediaFileInfo(string Path, long Size, DateTimeOffset? LastModified, string? ETag)
 {
     public string Store { get; init; } = "";
+    /// <summary>The path relative to the listed folder ('/'-separated), whatever form <see cref="Path"/> has.</summary>
+    public string RelativePath { get; init; } = "";
 }
 
 public enum TransferStatus { Copied, Moved, Skipped, Removed, NotFound }
@@ -26,8 +28,11 @@ public sealed record TransferResult
     public TimeSpan Duration { get; init; }
 }
 
-/// <summary>One source and its destination.</summary>
-public sealed record TransferPair(string Source, string Destination);
+/// <summary>One source and its destination; <see cref="Error"/> when planning it already failed (reported for it alone).</summary>
+public sealed record TransferPair(string Source, string Destination)
+{
+    public Exception? Error { get; init; }
+}
 
 /// <summary>-Force overwrites, -NoClobber never does; otherwise an identical destination is skipped.</summary>
 public sealed record TransferOptions

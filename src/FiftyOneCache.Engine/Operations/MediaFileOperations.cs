@@ -46,7 +46,7 @@ public sealed class MediaFileOperations(MediaCache cache)
                 if (rel.Length == 0 || !recurse && rel.Contains('/')) continue;
                 if (!includeHidden && rel.Split('/').Any(s => s.StartsWith('.'))) continue;
                 var stat = item.Stat;
-                found.Add(new MediaFileInfo(relative ? rel : item.Item.Original, stat?.Size ?? 0, stat?.LastModified, stat?.ETag) { Store = m.Store });
+                found.Add(new MediaFileInfo(relative ? rel : item.Item.Original, stat?.Size ?? 0, stat?.LastModified, stat?.ETag) { Store = m.Store, RelativePath = rel });
             }
         }
         catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound) { return []; }
@@ -73,8 +73,12 @@ public sealed class MediaFileOperations(MediaCache cache)
         if (srcIsFolder)
         {
             if (!recurse) throw new OperationException(source, $"'{Redact.ForDisplay(source)}' is a folder: add -Recurse to copy what is under it", errorId: "SourceIsFolder");
-            var files = await ListAsync(source, recurse: true, relative: true, includeHidden: true, ct).ConfigureAwait(false);
-            return files.Select(f => new TransferPair(Join(source, f.Path), Join(destination, f.Path, dst))).ToList();
+            var files = await ListAsync(source, recurse: true, relative: false, includeHidden: true, ct).ConfigureAwait(false);
+            return files.Select(f =>
+            {
+                try { return new TransferPair(f.Path, Join(destination, f.RelativePath, dst)); }
+                catch (OperationException e) { return new TransferPair(f.Path, "") { Error = new OperationException(f.Path, e.Message, e, e.ErrorId) }; }
+            }).ToList();
         }
         if (IsFolderText(destination) || dst.IsLocal && Directory.Exists(dst.Key))
             return [new TransferPair(source, Join(destination, BaseName(src), dst))];

@@ -55,7 +55,8 @@ public abstract class MediaTransferCmdlet : MediaFileCmdlet
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
             catch (Exception e) when (e is not PipelineStoppedException) { WriteItemError(e, src); }
         }
-        var approved = pairs.Where(p => ShouldProcess($"Item: {Redact(p.Source)} Destination: {Redact(p.Destination)}", $"{Verb} media file")).ToList();
+        foreach (var bad in pairs.Where(p => p.Error is not null)) WriteItemError(bad.Error!, bad.Source);
+        var approved = pairs.Where(p => p.Error is null && ShouldProcess($"Item: {Redact(p.Source)} Destination: {Redact(p.Destination)}", $"{Verb} media file")).ToList();
         var options = new TransferOptions { Force = Force, NoClobber = NoClobber, Move = IsMove };
         Drive(approved, $"{Verb} media files", (pair, progress, ct) => Ops.CopyAsync(pair, options, progress, ct), p => p.Source,
             r =>

@@ -36,7 +36,9 @@ public sealed partial class AzureStore : IStoreOperations
             await Run(dest, what, () => blob.UploadAsync(new MemoryStream(bytes, false), new BlobUploadOptions
             {
                 HttpHeaders = new BlobHttpHeaders { ContentHash = md5 },
-                TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5, PrecalculatedChecksum = md5 },
+                // The SDK sends the request's Content-MD5 itself (a precalculated one is refused where it might partition).
+                TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5 },
+                TransferOptions = new StorageTransferOptions { InitialTransferSize = Math.Max(1, length), MaximumTransferSize = Math.Max(1, length) },
             }, ct), ct).ConfigureAwait(false);
         }
         else
