@@ -9,14 +9,15 @@
     PowerShellVersion      = '7.6'
     CompatiblePSEditions   = @('Core')
     CmdletsToExport        = @(
-        'Get-MediaLocalPath', 'Invoke-MediaDownload', 'Get-MediaCacheStats', 'Clear-MediaCache',
+        'Get-MediaLocalPath', 'Invoke-MediaDownload', 'Get-MediaCacheStatistic', 'Clear-MediaCache', 'Remove-MediaCacheEntry',
         'Set-MediaCacheConfig', 'Get-MediaCacheConfig', 'Get-MediaCacheEntry', 'Test-MediaCache', 'Update-MediaMetadata',
         'New-CvatAnnotation',
         'Get-MediaFile', 'Copy-MediaFile', 'Move-MediaFile', 'Remove-MediaFile'
     )
     FunctionsToExport      = @()
-    AliasesToExport        = @()
+    AliasesToExport        = @('Get-MediaCacheStats')
     VariablesToExport      = @()
+    TypesToProcess         = @('FiftyOneCache.types.ps1xml')
     FormatsToProcess       = @('FiftyOneCache.format.ps1xml')
     PrivateData            = @{
         PSData = @{

@@ -12,6 +12,7 @@ Get-ChildItem $publish | Where-Object { $_.Name -notin @('FiftyOneCache.dll', 'F
 Copy-Item (Join-Path $publish 'FiftyOneCache.dll') $ModuleDir
 Copy-Item (Join-Path $Root 'FiftyOneCache.psd1') $ModuleDir
 Copy-Item (Join-Path $Root 'src/FiftyOneCache/FiftyOneCache.format.ps1xml') $ModuleDir
+Copy-Item (Join-Path $Root 'src/FiftyOneCache/FiftyOneCache.types.ps1xml') $ModuleDir
 Remove-Item $publish -Recurse -Force
 if (Test-Path (Join-Path $Root 'build/Docs.ps1')) { & (Join-Path $Root 'build/Docs.ps1') -Configuration $Configuration }
 Write-Host "Module built: $ModuleDir"

@@ -42,13 +42,13 @@ $results | Select-Object -First 8 | Out-Host
 Step '2. Local paths (a drop-in for the list of file paths; cache hits now)'
 $urls | Select-Object -First 5 | Get-MediaLocalPath | Out-Host
 Step '3. Cache statistics'
-Get-MediaCacheStats | Out-Host
+Get-MediaCacheStatistic | Out-Host
 Step '4. Shrink the limit to 50 KB: least recently used files are evicted (the last three were just used: they stay)'
 $urls | Select-Object -Last 3 | Get-MediaLocalPath | Out-Null
 Set-MediaCacheConfig -CacheSizeBytes 50KB
 Get-MediaCacheEntry | Out-Host
 Step '5. Clear one item, then show statistics for the whole list'
-Clear-MediaCache -Path $urls[-1] -Force -PassThru | Out-Host
-Get-MediaCacheStats -Path $urls | Out-Host
+Remove-MediaCacheEntry -Path $urls[-1] -PassThru | Out-Host
+Get-MediaCacheStatistic -Path $urls | Out-Host
 Step '6. A summary, as a scheduled prewarm logs it'
 $urls | Invoke-MediaDownload -Summary | Out-Host

@@ -52,15 +52,24 @@ foreach ($cmd in $commands) {
         $value = if ($isSwitch) { '' } else { "<command:parameterValue required=`"true`">$type</command:parameterValue>" }
         "<command:parameter required=`"$($attr.IsMandatory.ToString().ToLower())`" variableLength=`"true`" globbing=`"$globbing`" pipelineInput=`"$pipeText`" position=`"$pos`" aliases=`"$aliases`"><maml:name>$($p.Name)</maml:name><maml:description>$(Paras $doc)</maml:description>$value<dev:type><maml:name>$($p.ParameterType.FullName)</maml:name></dev:type><dev:defaultValue>None</dev:defaultValue></command:parameter>"
     }
+    # -WhatIf and -Confirm are common parameters, but Get-Help shows them in the syntax only when the page lists
+    # them: every command that supports ShouldProcess gets them, with the standard text unless its page has its own.
+    $risk = @($cmd.Parameters.Values | Where-Object { $_.Name -in 'WhatIf', 'Confirm' } | Sort-Object { $_.Name -eq 'Confirm' })
+    $riskDocs = @{
+        WhatIf  = 'Shows what would happen if the command runs, without changing anything.'
+        Confirm = 'Asks for confirmation before each change (see the description for how many questions a call asks).'
+    }
+    foreach ($r in $risk) { if (-not $paramDocs["-$($r.Name)"]) { $paramDocs["-$($r.Name)"] = $riskDocs[$r.Name] } }
     [void]$sb.Append('<command:syntax>')
     foreach ($set in $cmd.ParameterSets) {
         [void]$sb.Append("<command:syntaxItem><maml:name>$($cmd.Name)</maml:name>")
         foreach ($p in $set.Parameters | Where-Object { $_.Name -notin $common }) { [void]$sb.Append((ParamXml $cmd.Parameters[$p.Name] $set.Name)) }
+        foreach ($r in $risk) { [void]$sb.Append((ParamXml $r $set.Name)) }
         [void]$sb.Append('</command:syntaxItem>')
     }
     [void]$sb.AppendLine('</command:syntax>')
     [void]$sb.Append('<command:parameters>')
-    foreach ($p in $params) { [void]$sb.Append((ParamXml $p $null)) }
+    foreach ($p in @($params) + $risk) { [void]$sb.Append((ParamXml $p $null)) }
     [void]$sb.AppendLine('</command:parameters>')
 
     foreach ($kind in @(@('INPUTS', 'inputTypes', 'inputType'), @('OUTPUTS', 'returnValues', 'returnValue'))) {
@@ -74,11 +83,17 @@ foreach ($cmd in $commands) {
     $examples = Split-Sections ($s['EXAMPLES']) '###'
     if ($examples.Count -lt 2) { $errors.Add("$($cmd.Name): fewer than two examples") }
     [void]$sb.Append('<command:examples>')
+    $number = 0
     foreach ($title in $examples.Keys) {
         $body = $examples[$title]
         $code = if ($body -match '(?s)```(?:powershell|ps1)?\s*\n(.*?)```') { $Matches[1].TrimEnd() } else { $errors.Add("$($cmd.Name): example '$title' has no code block"); '' }
         $remarks = ($body -replace '(?s)```.*?```', '').Trim()
-        [void]$sb.Append("<command:example><maml:title>--- $(Esc $title) ---</maml:title><dev:code>$(Esc $code)</dev:code><dev:remarks>$(Paras $remarks)</dev:remarks></command:example>")
+        # Numbered here, 1..N in page order, whatever the page's headings say ("Example 1b", two "Example 7"s).
+        $number++
+        $text = $title -replace '^Example\s+\S+?\s*:\s*', ''
+        # The remarks end with an empty paragraph: Get-Help then leaves a blank line before the next example (and
+        # an example without remarks does not run into the next title).
+        [void]$sb.Append("<command:example><maml:title>--- Example $($number): $(Esc $text) ---</maml:title><dev:code>$(Esc $code)</dev:code><dev:remarks>$(Paras $remarks)<maml:para></maml:para></dev:remarks></command:example>")
     }
     [void]$sb.AppendLine('</command:examples>')
     [void]$sb.Append('<command:relatedLinks>')

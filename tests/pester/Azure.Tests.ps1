@@ -208,7 +208,7 @@ Describe 'Azure Blob Storage store' {
         $items = Invoke-MediaDownload "$proxy/$c/many" -Recurse
         $items.Count | Should -Be 20
         $items | ForEach-Object { $_.Status | Should -Be 'Cached' }
-        $items.Path | Should -Contain "$proxy/$c/many/7.txt"
+        $items.Source | Should -Contain "$proxy/$c/many/7.txt"
     }
 
     It 'a page size set later in the same session takes effect' {

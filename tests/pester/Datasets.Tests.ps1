@@ -73,7 +73,7 @@ Describe 'Dataset input' {
     It 'emits metadata objects for plain paths' {
         $m = $urls[1], $localImg | Update-MediaMetadata
         $m | Should -HaveCount 2
-        ($m | Where-Object Path -eq $localImg).Width | Should -Be 4
+        ($m | Where-Object Source -eq $localImg).Width | Should -Be 4
     }
 
     It 'completes dataset names' {
@@ -125,6 +125,16 @@ Describe 'Dataset media as FiftyOne sees them (media fields, group slices, 3D as
         $s = Get-MediaCacheStats -Dataset $thumbName
         $s.RequestedCount | Should -Be 3
         $s.CurrentCount | Should -Be 3
+    }
+
+    It 'gives one path per sample from Get-MediaLocalPath (filepath), as get_local_paths does, whatever media_fields lists' {
+        $p = @(Get-MediaLocalPath -Dataset $thumbName)
+        $p | Should -HaveCount 2 -Because 'two samples: one path each, from filepath, though app_config.media_fields also lists thumbnail_path'
+        $p[0] | Should -BeLike "*/mf/$run/full/1.bmp"
+        $p[1] | Should -BeLike "*/mf/$run/full/2.bmp"
+        (Get-MediaLocalPath $thumb1 -NoDownload) | Should -Not -Exist
+        Get-MediaLocalPath -Dataset $sceneName | Should -HaveCount 1 -Because 'a 3D sample is its scene; its assets are downloaded beside it'
+        Join-Path (Split-Path (Get-MediaLocalPath $scene -NoDownload)) 'meshes/m.obj' | Should -Exist
     }
 
     It 'takes only the fields named with -MediaField, and names the media fields when one is unknown' {

@@ -43,7 +43,7 @@ Describe 'Sharding' {
     AfterEach { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
 
     It 'splits a list into disjoint shards that together cover it' {
-        $seen = foreach ($i in 0..2) { ($urls | Invoke-MediaDownload -Shard "$i/3").Path }
+        $seen = foreach ($i in 0..2) { ($urls | Invoke-MediaDownload -Shard "$i/3").Source }
         @($seen).Count | Should -Be $urls.Count
         @($seen | Sort-Object -Unique).Count | Should -Be $urls.Count
     }

@@ -14,5 +14,11 @@ $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
 if ($Filter) { $config.Filter.FullName = "*$Filter*" }
 $r = Invoke-Pester -Configuration $config
-[pscustomobject]@{ Passed = $r.PassedCount; Failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount; Skipped = $r.SkippedCount } |
-    ConvertTo-Json | Set-Content $ResultPath
+# Each skipped test with its reason (Set-ItResult -Skipped -Because ..., or the -Skip condition's block).
+$skipped = foreach ($t in $r.Skipped) {
+    $reason = @($t.ErrorRecord | ForEach-Object { $_.Exception.Message }) -join '; '
+    if (-not $reason) { $reason = 'skipped by its -Skip condition (see the test file)' }
+    [pscustomobject]@{ Name = $t.ExpandedPath; Reason = ($reason -replace '^.*?is skipped, because ', '') }
+}
+[pscustomobject]@{ Passed = $r.PassedCount; Failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount; Skipped = $r.SkippedCount; SkippedTests = @($skipped) } |
+    ConvertTo-Json -Depth 4 | Set-Content $ResultPath

@@ -69,7 +69,7 @@ print(s3.head_object(Bucket="media", Key=sys.argv[3])["ETag"])
         $resp.IsSuccessStatusCode | Should -BeTrue
         try {
             $out = Invoke-MediaDownload "s3://other-bucket/$run/denied.jpg", "s3://media/$run/allowed.jpg" -ErrorVariable errs -ErrorAction SilentlyContinue
-            @($out | Where-Object Status -eq 'Downloaded').Path | Should -Be "s3://media/$run/allowed.jpg"
+            @($out | Where-Object Status -eq 'Downloaded').Source | Should -Be "s3://media/$run/allowed.jpg"
             $errs.Count | Should -Be 1
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'AccessDenied,*'
             $errs[0].TargetObject | Should -Be "s3://other-bucket/$run/denied.jpg"
@@ -89,7 +89,7 @@ print(s3.head_object(Bucket="media", Key=sys.argv[3])["ETag"])
         # Results stream in completion order; Sequence is the order the prefix expanded in.
         $r = Invoke-MediaDownload "s3://media/$run/order/" -Recurse | Sort-Object Sequence
         @($r).Count | Should -Be $keys.Count
-        $r.Path | Should -Be ($utf8Order | ForEach-Object { "s3://media/$run/order/$_" })
+        $r.Source | Should -Be ($utf8Order | ForEach-Object { "s3://media/$run/order/$_" })
     }
 
     It 'downloads over http from an endpoint_url in an AWS profile''s [services] section' {

@@ -145,7 +145,7 @@ Describe 'MinIO store' {
         Set-MediaCacheConfig -MinioConfigFile $ini -MinioProfile lab
         $r = Invoke-MediaDownload "lab://media/$run/img/" -Recurse
         @($r).Count | Should -Be 2
-        ($r.Path | Sort-Object) | Should -Be @("lab://media/$run/img/a.jpg", "lab://media/$run/img/b.jpg")
+        ($r.Source | Sort-Object) | Should -Be @("lab://media/$run/img/a.jpg", "lab://media/$run/img/b.jpg")
     }
 
     It 'downloads a large object through ranged reads (the Minio client''s own ranged reads are not used)' {

@@ -10,6 +10,29 @@ BeforeAll {
         $s = Invoke-RestMethod "$($servers.http.url)/__stats"
         ($s.requests.PSObject.Properties | Where-Object Name -like "/$Prefix/*" | Measure-Object -Property Value -Sum).Sum
     }
+    # Bytes of every file under a folder (temporary .part files included), sampled on a thread of its own.
+    Add-Type -TypeDefinition @"
+namespace FocTest {
+    public sealed class DiskSampler {
+        readonly string _root; readonly System.Threading.Thread _thread; volatile bool _stop; long _peak; public int Samples;
+        public DiskSampler(string root) { _root = root; _thread = new System.Threading.Thread(Run) { IsBackground = true }; _thread.Start(); }
+        void Run() {
+            while (!_stop) {
+                long total = 0;
+                try {
+                    if (System.IO.Directory.Exists(_root))
+                        foreach (var f in new System.IO.DirectoryInfo(_root).EnumerateFiles("*", System.IO.SearchOption.AllDirectories))
+                            try { total += f.Length; } catch (System.IO.IOException) { }
+                } catch (System.IO.IOException) { continue; } catch (System.UnauthorizedAccessException) { continue; }
+                if (total > _peak) _peak = total;
+                Samples++;
+                System.Threading.Thread.Sleep(1);
+            }
+        }
+        public long Stop() { _stop = true; _thread.Join(); return _peak; }
+    }
+}
+"@
     function Get-CacheBytesOnDisk {
         $root = $env:FIFTYONE_MEDIA_CACHE_DIR
         if (-not (Test-Path $root)) { return 0 }
@@ -20,23 +43,42 @@ BeforeAll {
 Describe 'Get-MediaLocalPath as a download context' {
     AfterEach { Remove-Item Env:FIFTYONE_MEDIA_CACHE_SIZE_BYTES, Env:FIFTYONE_MEDIA_CACHE_DOWNLOAD_SIZE_BYTES -ErrorAction SilentlyContinue }
 
-    It 'streams 60 x 100 KB through a 1 MB cache and leaves it at or under its cap' {
+    # FiftyOne's download_context over a set six times the cache: the bytes on disk are sampled every millisecond
+    # on their own thread while a slow consumer (15 ms per path) reads, whatever the pool size (num_workers × 8
+    # transfers, so 128 at 16 workers: more than the whole set). Bound: cap + one download batch + one object.
+    It 'keeps media on disk within cap + one batch + one object at <workers> worker(s) (<source>)' -ForEach @(
+        @{ workers = 1; source = 'urls' }, @{ workers = 2; source = 'urls' }, @{ workers = 16; source = 'urls' }, @{ workers = 16; source = 'dataset' }
+    ) {
         $dir = New-TestCache
         try {
-            $urls = foreach ($i in 0..59) { New-HttpTestFile "$run/cap/$i.bin" 100000 }
-            $env:FIFTYONE_MEDIA_CACHE_SIZE_BYTES = '1000000'
-            $peak = 0
-            $received = $urls | Get-MediaLocalPath | ForEach-Object {
-                (Test-Path -LiteralPath $_) | Should -BeTrue -Because 'a path exists when the next command receives it'
-                $peak = [Math]::Max($peak, (Get-CacheBytesOnDisk))
-                $_
+            $urls = foreach ($i in 0..59) { New-HttpTestFile "$run/cap$workers$source/$i.bin" 100000 }
+            if ($source -eq 'dataset') {
+                $name = "stream-$run-$workers"
+                $null = New-FiftyOneDataset -Uri $servers.mongo.uri -Name $name -Samples @($urls | ForEach-Object { @{ filepath = $_ } })
+                $env:FIFTYONE_DATABASE_URI = $servers.mongo.uri
             }
+            $env:FIFTYONE_MEDIA_CACHE_SIZE_BYTES = '1000000'
+            $env:FIFTYONE_MEDIA_CACHE_DOWNLOAD_SIZE_BYTES = '300000'
+            $env:FIFTYONE_MEDIA_CACHE_NUM_WORKERS = "$workers"
+            $sampler = [FocTest.DiskSampler]::new((Join-Path $env:FIFTYONE_MEDIA_CACHE_DIR 'media'))
+            try {
+                $received = & { if ($source -eq 'dataset') { Get-MediaLocalPath -Dataset $name } else { $urls | Get-MediaLocalPath } } | ForEach-Object {
+                    (Test-Path -LiteralPath $_) | Should -BeTrue -Because 'a path exists when the next command receives it'
+                    Start-Sleep -Milliseconds 15
+                    $_
+                }
+            } finally { $peak = $sampler.Stop() }
             $received.Count | Should -Be 60
-            # One batch (bounded by the cache size) plus the objects in flight above the cap at most.
-            $peak | Should -BeLessOrEqual (2000000 + 16 * 100000)
+            $sampler.Samples | Should -BeGreaterThan 100 -Because 'the sampler ran while the stream flowed'
+            $bound = 1000000 + 300000 + 100000
+            Write-ReliabilityFigure -Part "stream-peak-$workers-workers-$source" -Figures @{ peakBytes = $peak; boundBytes = $bound; samples = $sampler.Samples }
+            $peak | Should -BeLessOrEqual $bound -Because "media on disk must stay within cap + batch + one object at $workers worker(s)"
             (Get-MediaCacheStats).CurrentSize | Should -BeLessOrEqual 1000000
             Get-CacheBytesOnDisk | Should -BeLessOrEqual 1000000
-        } finally { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+        } finally {
+            Remove-Item Env:FIFTYONE_MEDIA_CACHE_NUM_WORKERS, Env:FIFTYONE_DATABASE_URI -ErrorAction SilentlyContinue
+            Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue
+        }
     }
 
     It 'downloads no more than -BatchSize items ahead of a slow consumer' {
@@ -79,7 +121,7 @@ Describe 'Get-MediaLocalPath as a download context' {
             $env:FIFTYONE_MEDIA_CACHE_DOWNLOAD_SIZE_BYTES = '-1'
             $c = Get-MediaCacheConfig
             $c.DownloadSizeBytes | Should -Be -1
-            $c.Sources['download_size_bytes'] | Should -Be 'env:FIFTYONE_MEDIA_CACHE_DOWNLOAD_SIZE_BYTES'
+            $c.Sources['DownloadSizeBytes'] | Should -Be 'env:FIFTYONE_MEDIA_CACHE_DOWNLOAD_SIZE_BYTES'
             $env:FIFTYONE_MEDIA_CACHE_DOWNLOAD_SIZE_BYTES = '0'
             { Get-MediaCacheConfig } | Should -Throw -ExpectedMessage '*download_size_bytes*'
         } finally { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }

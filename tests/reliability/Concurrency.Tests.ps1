@@ -71,15 +71,17 @@ foreach (`$i in 1..3) { Get-Content '$clearList' | Clear-MediaCache -Confirm:`$f
             $reader.WaitForExit(30000) | Should -BeTrue
             $samples = Get-Content $statsFile | ForEach-Object { $a = $_ -split ' '; [pscustomobject]@{ Size = [long]$a[0]; InFlight = [long]$a[1] } }
             $maxSize = ($samples | Measure-Object Size -Maximum).Maximum
-            # The issue's bound: complete files stay within the limit plus what can be in flight at once
-            # (4 processes x 16 transfers x the largest object); the strict count is reported beside it.
-            $allowance = 4 * 16 * 8000
+            # The bound: complete files stay within the limit plus what can be in flight at once (4 prewarm processes,
+            # each num_workers x 8 transfers as this machine resolves num_workers, x the largest object); the strict
+            # count is reported beside it.
+            $transfers = [Math]::Clamp((Get-MediaCacheConfig).NumWorkers * 8, 1, 256)
+            $allowance = 4 * $transfers * 8000
             $over = @($samples | Where-Object { $_.Size -gt $limit + $allowance })
             $strictlyOver = @($samples | Where-Object { $_.Size -gt $limit })
             $corrupt = @(Get-MediaCacheEntry | Where-Object { $hashes.ContainsKey($_.Source) -and (Get-Sha256Hex $_.LocalPath) -ne $hashes[$_.Source] })
             $report = Test-MediaCache
             Write-ReliabilityFigure 'concurrency-limit' @{ processes = 6; limit = $limit; totalBytes = $total; statsSamples = $samples.Count;
-                maxCompleteBytes = $maxSize; inFlightAllowance = $allowance; samplesOverLimitPlusInFlight = $over.Count; samplesOverLimit = $strictlyOver.Count; corrupt = $corrupt.Count; seconds = [math]::Round($sw.Elapsed.TotalSeconds, 1); healthy = $report.Healthy }
+                maxCompleteBytes = $maxSize; transfersPerProcess = $transfers; inFlightAllowance = $allowance; samplesOverLimitPlusInFlight = $over.Count; samplesOverLimit = $strictlyOver.Count; corrupt = $corrupt.Count; seconds = [math]::Round($sw.Elapsed.TotalSeconds, 1); healthy = $report.Healthy }
             $samples.Count | Should -BeGreaterThan 3
             $over.Count | Should -Be 0
             $corrupt.Count | Should -Be 0

@@ -140,12 +140,16 @@ Describe 'Disk full' {
             $big = New-HttpTestFile "$run/too-big.bin" 6MB
             $small = New-HttpTestFile "$run/fits.bin" 100000
             $null = Invoke-MediaDownload $big -ErrorVariable errs -ErrorAction SilentlyContinue
+            $partialLeft = @(Get-ChildItem $env:FIFTYONE_MEDIA_CACHE_DIR -Recurse -File -Force | Where-Object { $_.Name -like '.foc-*' -or $_.Name -eq 'too-big.bin' }).Count
+            $healthy = (Test-MediaCache).Healthy
+            $after = (Invoke-MediaDownload $small).Status
+            # Figures as measured, then the asserts.
+            Write-ReliabilityFigure 'disk-full' @{ ran = $true; errorId = "$($errs[0].FullyQualifiedErrorId)"; message = "$($errs[0].Exception.Message)"; partialFilesLeft = $partialLeft; healthyAfter = $healthy; nextDownload = "$after" }
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'WriteFailed,*'
             $errs[0].Exception.Message | Should -Match 'space'
-            @(Get-ChildItem $env:FIFTYONE_MEDIA_CACHE_DIR -Recurse -File -Force | Where-Object { $_.Name -like '.foc-*' -or $_.Name -eq 'too-big.bin' }).Count | Should -Be 0
-            (Test-MediaCache).Healthy | Should -BeTrue
-            (Invoke-MediaDownload $small).Status | Should -Be 'Downloaded'
-            Write-ReliabilityFigure 'disk-full' @{ ran = $true; errorId = 'WriteFailed'; partialFilesLeft = 0; usableAfter = $true }
+            $partialLeft | Should -Be 0
+            $healthy | Should -BeTrue
+            $after | Should -Be 'Downloaded'
         } finally {
             Clear-MediaCache -Confirm:$false -ErrorAction SilentlyContinue
             Remove-Module FiftyOneCache -Force   # closes the index on the tmpfs before it is unmounted

@@ -41,13 +41,14 @@ Describe 'Hostile input' {
                 }
             }
             $after = Get-Tree $sandbox | Where-Object { $_ -notlike "$($env:FIFTYONE_MEDIA_CACHE_DIR)*" }
+            $outside = @(Compare-Object @($before) @($after)).Count + @(Get-ChildItem $env:FIFTYONE_MEDIA_CACHE_DIR -Recurse -File -Force | Where-Object { $_.FullName -notlike "$($env:FIFTYONE_MEDIA_CACHE_DIR)/*" }).Count
             Compare-Object @($before) @($after) | Should -BeNullOrEmpty
             Get-ChildItem ([IO.Path]::GetTempPath()) -Force | Where-Object Name -in 'pwned', 'escape', 'b' | Should -Be $tmpBefore
             Get-ChildItem $env:FIFTYONE_MEDIA_CACHE_DIR -Recurse -File -Force | ForEach-Object { $_.FullName | Should -BeLike "$($env:FIFTYONE_MEDIA_CACHE_DIR)/*" }
             $nfc = Get-MediaLocalPath "s3://media/caf$([char]0xE9).jpg" -NoDownload
             $nfd = Get-MediaLocalPath "s3://media/cafe$([char]0x301).jpg" -NoDownload
             $nfc | Should -Not -Be $nfd
-            Write-ReliabilityFigure 'hostile-paths' @{ tried = $corpus.Count; refusedWithError = $refused; mappedInsideCache = $mapped; localUnchanged = $local; problems = $bad; writtenOutside = 0 }
+            Write-ReliabilityFigure 'hostile-paths' @{ tried = $corpus.Count; refusedWithError = $refused; mappedInsideCache = $mapped; localUnchanged = $local; problems = $bad; writtenOutside = $outside }
             $bad | Should -BeNullOrEmpty
         } finally {
             Remove-Item Env:AWS_ENDPOINT_URL, Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY -ErrorAction SilentlyContinue
@@ -57,12 +58,13 @@ Describe 'Hostile input' {
 
     It 'refuses every malformed setting with a terminating error naming its source' {
         $dir = New-TestCache
-        $tried = 0
+        $tried = 0; $named = 0
         try {
             foreach ($text in $configs.files) {
                 $tried++
                 Set-Content $env:FIFTYONE_MEDIA_CACHE_CONFIG_PATH $text
                 $e = $null; try { Get-MediaCacheStats -ErrorAction Stop | Out-Null } catch { $e = $_ }
+                if ($e.FullyQualifiedErrorId -like 'InvalidConfiguration,*' -and "$e" -match [regex]::Escape($env:FIFTYONE_MEDIA_CACHE_CONFIG_PATH)) { $named++ }
                 $e.FullyQualifiedErrorId | Should -BeLike 'InvalidConfiguration,*' -Because $text
                 "$e" | Should -Match ([regex]::Escape($env:FIFTYONE_MEDIA_CACHE_CONFIG_PATH))
             }
@@ -72,6 +74,7 @@ Describe 'Hostile input' {
                 Set-Item "Env:$($pair[0])" $pair[1]
                 $e = $null; try { Get-MediaCacheConfig -ErrorAction Stop | Out-Null } catch { $e = $_ }
                 Remove-Item "Env:$($pair[0])"
+                if ($e.FullyQualifiedErrorId -like 'InvalidConfiguration,*' -and "$e" -match $pair[0]) { $named++ }
                 $e.FullyQualifiedErrorId | Should -BeLike 'InvalidConfiguration,*' -Because "$pair"
                 "$e" | Should -Match $pair[0]
             }
@@ -82,9 +85,10 @@ Describe 'Hostile input' {
                 $env:MINIO_CONFIG_FILE = $f
                 $e = $null; try { Get-MediaLocalPath s3://media/x -NoDownload -ErrorAction Stop | Out-Null } catch { $e = $_ }
                 Remove-Item Env:MINIO_CONFIG_FILE
+                if ($e.FullyQualifiedErrorId -like 'InvalidConfiguration,*') { $named++ }
                 $e.FullyQualifiedErrorId | Should -BeLike 'InvalidConfiguration,*' -Because $ini
             }
-            Write-ReliabilityFigure 'hostile-settings' @{ tried = $tried; refusedWithNamedSource = $tried }
+            Write-ReliabilityFigure 'hostile-settings' @{ tried = $tried; refusedWithNamedSource = $named }
         } finally { Remove-Item Env:MINIO_CONFIG_FILE -ErrorAction SilentlyContinue; Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
     }
 }
@@ -95,11 +99,13 @@ Describe 'Security' {
         try {
             $null = Invoke-MediaDownload (New-HttpTestFile "sec/$PID/a.bin" 100)
             $cache = $env:FIFTYONE_MEDIA_CACHE_DIR
-            (& stat -c '%a' $cache) | Should -Be '700'
-            (& stat -c '%a' (Join-Path $cache '.fiftyonecache')) | Should -Be '700'
+            $cacheMode = & stat -c '%a' $cache
+            $metaMode = & stat -c '%a' (Join-Path $cache '.fiftyonecache')
             $modes = foreach ($f in Get-ChildItem (Join-Path $cache '.fiftyonecache') -Filter 'index.db*') { "$($f.Name)=$(& stat -c '%a' $f.FullName)" }
+            Write-ReliabilityFigure 'file-modes' @{ cacheDir = $cacheMode; metaDir = $metaMode; index = $modes }
+            $cacheMode | Should -Be '700'
+            $metaMode | Should -Be '700'
             $modes | ForEach-Object { $_ | Should -Match '=600$' }
-            Write-ReliabilityFigure 'file-modes' @{ cacheDir = '700'; index = $modes }
         } finally { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
     }
 

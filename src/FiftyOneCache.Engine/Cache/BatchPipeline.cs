@@ -28,9 +28,9 @@ internal static class BatchPipeline
             try
             {
                 await Parallel.ForEachAsync(Gate(expanded, window, reorderBound, ct), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = ct },
-                    async (w, token) =>
+                    async (entered, token) =>
                     {
-                        var r = await HandleAsync(cache, w, request, window, progress, token).ConfigureAwait(false);
+                        var r = await HandleAsync(cache, entered.Item, request, entered.Slot, progress, token).ConfigureAwait(false);
                         progress?.ItemDone(r);
                         if (reorder is not null) reorder.Add(r);
                         else run.Deliver(r);
@@ -49,60 +49,66 @@ internal static class BatchPipeline
         return run;
     }
 
-    static async IAsyncEnumerable<WorkItem> Gate(ChannelReader<WorkItem> input, ReadAheadWindow? window, SemaphoreSlim? reorderBound,
+    /// <summary>Items in input order, each with its place in the read-ahead window (taken here, in order).</summary>
+    static async IAsyncEnumerable<(WorkItem Item, ReadAheadWindow.Slot? Slot)> Gate(ChannelReader<WorkItem> input, ReadAheadWindow? window, SemaphoreSlim? reorderBound,
                                                  [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var w in input.ReadAllAsync(ct).ConfigureAwait(false))
         {
-            if (window is not null) await window.EnterAsync(ct).ConfigureAwait(false);
+            var slot = window is null ? null : await window.EnterAsync(ct).ConfigureAwait(false);
             if (reorderBound is not null) await reorderBound.WaitAsync(ct).ConfigureAwait(false);
-            yield return w;
+            yield return (w, slot);
         }
     }
 
-    static async Task<MediaItemResult> HandleAsync(MediaCache cache, WorkItem w, ItemRequest request, ReadAheadWindow? window,
+    static async Task<MediaItemResult> HandleAsync(MediaCache cache, WorkItem w, ItemRequest request, ReadAheadWindow.Slot? slot,
                                                    TransferProgress? progress, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
         MediaRef? m = null;
         try
         {
+            // The item's bytes are admitted to the window when its size is known and before any is written.
+            if (slot is not null) request = request with { Admit = slot.AdmitAsync };
             m = cache.Parser.Parse(w.Path);
             if (m.IsLocal)
             {
                 var fi = new FileInfo(m.Key);
-                return Result(w, m, ItemStatus.Local, m.Key, fi.Exists ? fi.Length : 0, null, sw);
+                slot?.Resolve(); // a local file takes no room in the cache
+                return Result(w, m, ItemStatus.Local, m.Key, fi.Exists ? fi.Length : 0, sw, slot);
             }
             var item = cache.Item(m);
             if (w.Listed is not null) request = request with { Listed = w.Listed };
             if (progress is not null) request = request with { OnTransferStart = size => progress.Started(w.Path, size) };
             var o = await item.GetAsync(request, progress is null ? null : progress.Bytes, ct).ConfigureAwait(false);
-            window?.Sized(o.Size);
+            if (slot is not null) await slot.AdmitAsync(o.Size, ct).ConfigureAwait(false); // a hit: in turn, as a download would
             return new MediaItemResult
             {
                 Sequence = w.Sequence, Path = w.Path, Store = m.Store, LocalPath = o.LocalPath, Size = o.Size, Status = o.Status,
-                Duration = sw.Elapsed, ETag = o.ETag, TargetObject = w.Target, Lease = o.Lease, Relative = item.Relative, WindowBytes = o.Size,
+                Duration = sw.Elapsed, ETag = o.ETag, TargetObject = w.Target, Lease = o.Lease, Relative = item.Relative, Slot = slot,
             };
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+            slot?.Resolve();
             throw;
         }
         catch (Exception e)
         {
+            slot?.Resolve(); // a failure holds no bytes, but keeps its place until the consumer takes it
             var (id, kind) = ErrorMapping.Classify(e);
             return new MediaItemResult
             {
-                Sequence = w.Sequence, Path = w.Path, Store = m?.Store ?? "", Status = ItemStatus.Failed, TargetObject = w.Target,
+                Sequence = w.Sequence, Path = w.Path, Store = m?.Store ?? "", Status = ItemStatus.Failed, TargetObject = w.Target, Slot = slot,
                 LocalPath = null, Duration = sw.Elapsed, Error = ErrorMapping.Message(e), ErrorId = id, ErrorKind = kind,
             };
         }
     }
 
-    static MediaItemResult Result(WorkItem w, MediaRef m, ItemStatus status, string? local, long size, string? etag, Stopwatch sw) => new()
+    static MediaItemResult Result(WorkItem w, MediaRef m, ItemStatus status, string? local, long size, Stopwatch sw, ReadAheadWindow.Slot? slot) => new()
     {
         Sequence = w.Sequence, Path = w.Path, Store = m.Store, LocalPath = local, Size = size, Status = status,
-        Duration = sw.Elapsed, ETag = etag, TargetObject = w.Target,
+        Duration = sw.Elapsed, TargetObject = w.Target, Slot = slot,
     };
 
     /// <summary>Releases results in input order, holding early finishers until their predecessors are out.</summary>

@@ -35,7 +35,7 @@ public sealed class BatchRun : IDisposable
     /// <summary>Hands a result to the consumer; after the run is disposed, its pin goes at once.</summary>
     internal void Deliver(MediaItemResult r)
     {
-        if (r.Lease is not null || _window is not null) _outstanding[r] = 0;
+        if (r.Lease is not null || r.Slot is not null) _outstanding[r] = 0;
         if (Volatile.Read(ref _disposed) == 1 || !_output.Writer.TryWrite(r)) Taken(r);
     }
 
@@ -43,12 +43,11 @@ public sealed class BatchRun : IDisposable
     public void Taken(MediaItemResult r)
     {
         if (Interlocked.Exchange(ref r.Taken, 1) == 1) return;
-        // Only results that came through Deliver entered the window (a listing failure is written straight out).
-        var delivered = _outstanding.TryRemove(r, out _);
+        _outstanding.TryRemove(r, out _);
         r.Lease?.Dispose();
         if (_options.ClearAfterUse && r.Status is ItemStatus.Downloaded or ItemStatus.Updated && r.Relative is { } rel)
             _cache.TryRemoveUnpinned(rel);
-        if (delivered) _window?.Leave(r.WindowBytes);
+        r.Slot?.Leave(); // a listing failure, written straight out, never entered the window
         if (r.Lease is not null) _cache.Evictor.Nudge();
     }
 

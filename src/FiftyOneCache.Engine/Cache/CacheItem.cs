@@ -13,6 +13,12 @@ public sealed record ItemRequest(bool Download = true, bool Update = false, bool
 {
     /// <summary>Told the object's size when its transfer starts, so progress can show bytes, percent and ETA.</summary>
     public Action<long>? OnTransferStart { get; init; }
+
+    /// <summary>
+    /// Waits, once the object's size is known and before a byte of it is written, until the caller's read-ahead
+    /// window has room for it (see <see cref="ReadAheadWindow"/>); true if it had to wait.
+    /// </summary>
+    public Func<long, CancellationToken, ValueTask<bool>>? Admit { get; init; }
 }
 
 /// <summary>What became of one object: where it is, and the pin that keeps it there while the caller holds it.</summary>
@@ -23,9 +29,10 @@ public sealed record ItemOutcome(ItemStatus Status, string LocalPath, long Size,
 /// its index row, its cross-process lock, its pin, the stat, the download and the restore after a failure; the
 /// batch pipeline, the dataset commands and the CVAT planner only compose items. Short-lived: one per request.
 /// </summary>
-public sealed class CacheItem
+public sealed partial class CacheItem
 {
     readonly MediaCache _cache;
+    readonly MediaRef? _ref;
     string? _what;
     /// <summary>The item as messages name it; only a miss needs it (two regex passes: not for every cache hit).</summary>
     string What => _what ??= $"'{Redact.ForDisplay(Ref.Original)}'";
@@ -33,12 +40,21 @@ public sealed class CacheItem
     internal CacheItem(MediaCache cache, MediaRef item)
     {
         _cache = cache;
-        Ref = item;
+        _ref = item;
         Relative = CacheLayout.RelativePath(item);
         LocalPath = cache.FullPathOf(Relative);
     }
 
-    public MediaRef Ref { get; }
+    /// <summary>An item known by its index key alone (eviction, clear, repair, recovery): it can be removed or
+    /// recovered, not fetched.</summary>
+    internal CacheItem(MediaCache cache, string relative)
+    {
+        _cache = cache;
+        Relative = relative;
+        LocalPath = cache.FullPathOf(relative);
+    }
+
+    public MediaRef Ref => _ref ?? throw new InvalidOperationException($"the cache item {Relative} is known by its index key only");
     /// <summary>The index key: the path relative to the cache directory.</summary>
     public string Relative { get; }
     public string LocalPath { get; }
@@ -81,10 +97,7 @@ public sealed class CacheItem
         var fi = new FileInfo(LocalPath);
         if (!fi.Exists)
         {
-            if (e is not null && _cache.Locks.TryAcquire(Relative) is { } held)
-            {
-                using (held) if (Index.Get(Relative) is { State: IndexEntry.Complete }) Index.Remove(Relative);
-            }
+            if (e is not null) ForgetMissingFile();
             return null;
         }
         if (e is null) Index.Adopt(Relative, Ref.Canonical, fi.Length, CacheIndex.Now());
@@ -123,13 +136,23 @@ public sealed class CacheItem
                 throw new CacheLimitException($"{What} is {Sizes.Humanize(stat.Size)}, larger than the whole cache ({Sizes.Humanize(config.CacheSizeBytes)})");
             }
 
+            try
+            {
+                // An open body waits with its connection; a server that drops it meanwhile costs a resumed retry.
+                if (request.Admit is { } admit) await admit(stat.Size, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                if (body is not null) await body.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
             await Index.ReserveAsync(Relative, Ref.Canonical, stat.Size).ConfigureAwait(false);
             _cache.Evictor.Reserved(stat.Size);
             try
             {
                 await _cache.Evictor.EvictAsync(ct).ConfigureAwait(false);
                 request.OnTransferStart?.Invoke(stat.Size);
-                await _cache.Downloader.DownloadAsync(store, Ref, stat, LocalPath, onBytes, ct, body).ConfigureAwait(false);
+                await _cache.Downloader.DownloadAsync(new Transfer(store, Ref, stat, LocalPath) { OnBytes = onBytes, Opened = body }, ct).ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -30,40 +30,39 @@ public sealed class Downloader
     public static bool IsTempName(string fileName) =>
         fileName.StartsWith(".foc-", StringComparison.Ordinal) && fileName.EndsWith(".part", StringComparison.Ordinal);
 
-    /// <param name="opened">A whole-object body already open (a GET that served as the stat): the first attempt
-    /// reads it instead of asking again. Only used when the object goes in one stream.</param>
-    public async Task DownloadAsync(IObjectStore store, MediaRef item, RemoteStat stat, string finalPath,
-                                    Action<long>? onBytes, CancellationToken ct, Stream? opened = null)
+    /// <summary>Fetches one object into its final path (see <see cref="Transfer"/>).</summary>
+    public async Task DownloadAsync(Transfer t, CancellationToken ct)
     {
-        var temp = TempPathFor(finalPath);
-        var what = $"'{Redact.ForDisplay(item.Original)}'";
-        if (stat.Size <= SmallObjectLimit)
+        var size = t.Stat.Size;
+        if (size <= SmallObjectLimit)
         {
-            await DownloadSmallAsync(store, item, stat, temp, finalPath, what, onBytes, ct, opened).ConfigureAwait(false);
+            await DownloadSmallAsync(t, ct).ConfigureAwait(false);
             return;
         }
         try
         {
-            using (var handle = CreateTemp(temp, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous))
+            using (var handle = CreateTemp(t.TempPath, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous))
             {
-                if (stat.Size > 0) RandomAccess.SetLength(handle, stat.Size);
-                if (stat.Size > SingleStreamThreshold && stat.SupportsRanges)
+                RandomAccess.SetLength(handle, size);
+                if (size > SingleStreamThreshold && t.Stat.SupportsRanges)
                 {
-                    if (opened is not null) await opened.DisposeAsync().ConfigureAwait(false);
-                    await DownloadPartsAsync(store, item, stat, handle, what, onBytes, ct).ConfigureAwait(false);
+                    if (t.TakeOpened() is { } unused) await unused.DisposeAsync().ConfigureAwait(false);
+                    var parts = new List<ByteRange>();
+                    for (long from = 0; from < size; from += PartSize) parts.Add(new ByteRange(from, Math.Min(size, from + PartSize) - 1));
+                    await Parallel.ForEachAsync(parts, new ParallelOptions { MaxDegreeOfParallelism = RangeConcurrency, CancellationToken = ct },
+                        async (part, token) => await ReadToFileAsync(t, handle, part, ranged: true, token).ConfigureAwait(false)).ConfigureAwait(false);
                 }
-                else
-                    await DownloadRangeAsync(store, item, stat, handle, new ByteRange(0, stat.Size - 1), stat.Size > 0 && stat.SupportsRanges, what, onBytes, ct, opened).ConfigureAwait(false);
-                if (RandomAccess.GetLength(handle) != stat.Size)
-                    throw new StoreException(StoreErrorKind.Corrupt, $"{what}: received {RandomAccess.GetLength(handle)} bytes, expected {stat.Size}");
+                else await ReadToFileAsync(t, handle, t.Whole, t.Stat.SupportsRanges, ct).ConfigureAwait(false);
+                if (RandomAccess.GetLength(handle) != size)
+                    throw new StoreException(StoreErrorKind.Corrupt, $"{t.What}: received {RandomAccess.GetLength(handle)} bytes, expected {size}");
             }
-            if (await ChecksumVerifier.VerifyAsync(stat.Checksum, temp, ct).ConfigureAwait(false) is { } bad)
-                throw new StoreException(StoreErrorKind.Corrupt, $"{what}: {bad}");
-            File.Move(temp, finalPath, overwrite: true);
+            if (await ChecksumVerifier.VerifyAsync(t.Stat.Checksum, t.TempPath, ct).ConfigureAwait(false) is { } bad)
+                throw new StoreException(StoreErrorKind.Corrupt, $"{t.What}: {bad}");
+            File.Move(t.TempPath, t.FinalPath, overwrite: true);
         }
         catch
         {
-            TryDelete(temp);
+            TryDelete(t.TempPath);
             throw;
         }
     }
@@ -73,44 +72,23 @@ public sealed class Downloader
     /// write to the temporary file and the rename. Per object that is open, write, close, rename, where the
     /// general path needs a truncate, several positioned writes through the thread pool and a second read to verify.
     /// </summary>
-    async Task DownloadSmallAsync(IObjectStore store, MediaRef item, RemoteStat stat, string temp, string finalPath, string what,
-                                  Action<long>? onBytes, CancellationToken ct, Stream? opened)
+    async Task DownloadSmallAsync(Transfer t, CancellationToken ct)
     {
-        var size = (int)stat.Size;
+        var size = (int)t.Stat.Size;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
         try
         {
-            var done = 0;
-            await Retry.RunAsync(async attempt =>
-            {
-                // A retry resumes from the bytes already held where the store takes ranges; otherwise it starts over.
-                if (done > 0 && !stat.SupportsRanges) { onBytes?.Invoke(-done); done = 0; }
-                ByteRange? ask = done > 0 ? new ByteRange(done, stat.Size - 1) : null;
-                var first = Interlocked.Exchange(ref opened, null);
-                await using var body = first ?? await store.OpenReadAsync(item, stat, ask, ct).ConfigureAwait(false);
-                while (done < size)
-                {
-                    var n = await ReadWithTimeoutAsync(body, buffer.AsMemory(done, size - done), what, ct).ConfigureAwait(false);
-                    if (n == 0) break;
-                    done += n;
-                    onBytes?.Invoke(n);
-                }
-                if (done < size)
-                    throw new StoreException(StoreErrorKind.Transient, $"{what}: the connection ended after {done} of {stat.Size} bytes");
-                if (await ReadWithTimeoutAsync(body, new byte[1], what, ct).ConfigureAwait(false) > 0)
-                    throw new StoreException(StoreErrorKind.Corrupt, $"{what}: the server sent more than the {stat.Size} bytes it announced");
-                return true;
-            }, what, Log, ct).ConfigureAwait(false);
-            if (ChecksumVerifier.Verify(stat.Checksum, buffer.AsSpan(0, size)) is { } bad)
-                throw new StoreException(StoreErrorKind.Corrupt, $"{what}: {bad}");
+            await ReadAsync(t, t.Whole, t.Stat.SupportsRanges, new MemorySink(buffer), ct).ConfigureAwait(false);
+            if (ChecksumVerifier.Verify(t.Stat.Checksum, buffer.AsSpan(0, size)) is { } bad)
+                throw new StoreException(StoreErrorKind.Corrupt, $"{t.What}: {bad}");
             try
             {
-                WriteWhole(temp, buffer.AsSpan(0, size));
-                File.Move(temp, finalPath, overwrite: true);
+                WriteWhole(t.TempPath, buffer.AsSpan(0, size));
+                File.Move(t.TempPath, t.FinalPath, overwrite: true);
             }
             catch
             {
-                TryDelete(temp);
+                TryDelete(t.TempPath);
                 throw;
             }
         }
@@ -150,57 +128,65 @@ public sealed class Downloader
         }
     }
 
-    async Task DownloadPartsAsync(IObjectStore store, MediaRef item, RemoteStat stat, SafeFileHandle handle, string what,
-                                  Action<long>? onBytes, CancellationToken ct)
+    /// <summary>
+    /// The one read loop: reads <paramref name="range"/> of the object into <paramref name="sink"/>, retrying through
+    /// the policy; a retry asks only for the bytes still missing where the store takes ranges, otherwise starts over.
+    /// The first attempt reads the transfer's already open body, if any.
+    /// </summary>
+    async Task ReadAsync(Transfer t, ByteRange range, bool ranged, IByteSink sink, CancellationToken ct)
     {
-        var parts = new List<ByteRange>();
-        for (long from = 0; from < stat.Size; from += PartSize)
-            parts.Add(new ByteRange(from, Math.Min(stat.Size, from + PartSize) - 1));
-        await Parallel.ForEachAsync(parts, new ParallelOptions { MaxDegreeOfParallelism = RangeConcurrency, CancellationToken = ct },
-            async (part, token) => await DownloadRangeAsync(store, item, stat, handle, part, true, what, onBytes, token).ConfigureAwait(false))
-            .ConfigureAwait(false);
+        var length = range.Length;
+        long done = 0;
+        await Retry.RunAsync(async attempt =>
+        {
+            if (!ranged && done > 0) { t.OnBytes?.Invoke(-done); done = 0; } // no ranges: start over
+            // The whole object from its start is a plain GET; anything else asks for the bytes still missing.
+            ByteRange? ask = !ranged || (done == 0 && range == t.Whole) ? null : new ByteRange(range.From + done, range.To);
+            await using var body = t.TakeOpened() ?? await t.Store.OpenReadAsync(t.Item, t.Stat, ask, ct).ConfigureAwait(false);
+            while (done < length)
+            {
+                var into = sink.Next(done, length - done);
+                var n = await ReadWithTimeoutAsync(body, into, t.What, ct).ConfigureAwait(false);
+                if (n == 0) break;
+                await sink.WriteAsync(into[..n], range.From + done, ct).ConfigureAwait(false);
+                done += n;
+                t.OnBytes?.Invoke(n);
+            }
+            if (done < length)
+                throw new StoreException(StoreErrorKind.Transient, $"{t.What}: the connection ended after {range.From + done} of {t.Stat.Size} bytes");
+            if (await ReadWithTimeoutAsync(body, new byte[1], t.What, ct).ConfigureAwait(false) > 0)
+                throw new StoreException(StoreErrorKind.Corrupt, $"{t.What}: the server sent more than the {t.Stat.Size} bytes it announced");
+            return true;
+        }, t.What, Log, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Downloads one range into the file at its offset; a retry asks only for the bytes still missing.</summary>
-    async Task DownloadRangeAsync(IObjectStore store, MediaRef item, RemoteStat stat, SafeFileHandle handle, ByteRange range,
-                                  bool ranged, string what, Action<long>? onBytes, CancellationToken ct, Stream? opened = null)
+    /// <summary>Where the read loop puts bytes: the next buffer to read into, and what to do with what was read.</summary>
+    interface IByteSink
     {
-        if (range.Length <= 0 && stat.Size == 0)
-        {
-            using var empty = opened ?? await Retry.RunAsync(_ => store.OpenReadAsync(item, stat, null, ct), what, Log, ct).ConfigureAwait(false);
-            return;
-        }
-        long done = 0;
+        Memory<byte> Next(long done, long remaining);
+        ValueTask WriteAsync(ReadOnlyMemory<byte> data, long offset, CancellationToken ct);
+    }
+
+    /// <summary>A small object: read straight into its whole-object buffer, nothing to write until it is verified.</summary>
+    sealed class MemorySink(byte[] buffer) : IByteSink
+    {
+        public Memory<byte> Next(long done, long remaining) => buffer.AsMemory((int)done, (int)remaining);
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, long offset, CancellationToken ct) => ValueTask.CompletedTask;
+    }
+
+    /// <summary>A range of a large object: read through a pooled buffer of its own, written at its offset.</summary>
+    sealed class FileSink(SafeFileHandle handle, byte[] buffer) : IByteSink
+    {
+        public Memory<byte> Next(long done, long remaining) => buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining));
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, long offset, CancellationToken ct) => RandomAccess.WriteAsync(handle, data, offset, ct);
+    }
+
+    /// <summary>Bounded memory: one buffer per range in flight.</summary>
+    async Task ReadToFileAsync(Transfer t, SafeFileHandle handle, ByteRange range, bool ranged, CancellationToken ct)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            await Retry.RunAsync(async attempt =>
-            {
-                if (!ranged && done > 0) { onBytes?.Invoke(-done); done = 0; } // no ranges: start over
-                ByteRange? ask = ranged ? new ByteRange(range.From + done, range.To) : null;
-                if (ranged && ask!.Value.From == 0 && ask.Value.To == stat.Size - 1 && attempt == 1) ask = null; // whole object: a plain GET
-                var first = Interlocked.Exchange(ref opened, null);
-                await using var body = first ?? await store.OpenReadAsync(item, stat, ask, ct).ConfigureAwait(false);
-                while (done < range.Length)
-                {
-                    var want = (int)Math.Min(buffer.Length, range.Length - done);
-                    var n = await ReadWithTimeoutAsync(body, buffer.AsMemory(0, want), what, ct).ConfigureAwait(false);
-                    if (n == 0) break;
-                    await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, n), range.From + done, ct).ConfigureAwait(false);
-                    done += n;
-                    onBytes?.Invoke(n);
-                }
-                if (done < range.Length)
-                    throw new StoreException(StoreErrorKind.Transient, $"{what}: the connection ended after {range.From + done} of {stat.Size} bytes");
-                if (await ReadWithTimeoutAsync(body, buffer.AsMemory(0, 1), what, ct).ConfigureAwait(false) > 0)
-                    throw new StoreException(StoreErrorKind.Corrupt, $"{what}: the server sent more than the {stat.Size} bytes it announced");
-                return true;
-            }, what, Log, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        try { await ReadAsync(t, range, ranged, new FileSink(handle, buffer), ct).ConfigureAwait(false); }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
     }
 
     static async Task<int> ReadWithTimeoutAsync(Stream body, Memory<byte> buffer, string what, CancellationToken ct)

@@ -23,6 +23,7 @@ public static class ErrorMapping
         StoreException { Kind: StoreErrorKind.AccessDenied } => ("AccessDenied", ErrorKind.PermissionDenied),
         StoreException { Kind: StoreErrorKind.NoCredentials } => ("NoCredentials", ErrorKind.AuthenticationError),
         StoreException { Kind: StoreErrorKind.Corrupt } => ("ChecksumMismatch", ErrorKind.InvalidData),
+        StoreException { Kind: StoreErrorKind.HostNotFound } => ("HostNotFound", ErrorKind.ConnectionError),
         StoreException { Kind: StoreErrorKind.Transient or StoreErrorKind.Changed } => ("TransferFailed", ErrorKind.ConnectionError),
         StoreException => ("StoreError", ErrorKind.InvalidArgument),
         IOException => ("WriteFailed", ErrorKind.WriteError),

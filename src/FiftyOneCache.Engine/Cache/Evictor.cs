@@ -8,15 +8,18 @@ namespace FiftyOneCache.Engine.Cache;
 /// (reservations of downloads in flight included) fits. Pinned entries (handed to a consumer that has not taken
 /// them yet, in any process) and entries locked by a download anywhere are skipped. One process evicts at a time.
 /// </summary>
-public sealed class Evictor
+internal sealed class Evictor
 {
     const int Batch = 256;
+    static readonly RemoveRequest EvictRequest = new()
+    {
+        Only = (row, _) => row is { State: IndexEntry.Complete }, // a row that became a download since stays
+        PruneEmptyFolders = false,
+    };
+    readonly MediaCache _cache;
     readonly CacheConfig _config;
     readonly CacheIndex _index;
-    readonly ObjectLocks _locks;
-    readonly PinLocks _pins;
     readonly NamedLock _evictLock;
-    readonly Func<string, string> _fullPath;
     long _blockedUntil;
     int _nudged;
     // Room known to be free under the limit at the last look, less what this process reserved since: while it
@@ -24,14 +27,12 @@ public sealed class Evictor
     long _headroom;
     long _lookedAt;
 
-    public Evictor(CacheConfig config, CacheIndex index, ObjectLocks locks, PinLocks pins, NamedLock evictLock, Func<string, string> fullPath)
+    public Evictor(MediaCache cache, CacheIndex index, NamedLock evictLock)
     {
-        _config = config;
+        _cache = cache;
+        _config = cache.Config;
         _index = index;
-        _locks = locks;
-        _pins = pins;
         _evictLock = evictLock;
-        _fullPath = fullPath;
     }
 
     public IEngineLog Log { get; set; } = NullLog.Instance;
@@ -90,45 +91,18 @@ public sealed class Evictor
             if (excess <= 0) break;
             var batch = _index.OldestComplete(Batch, afterMs, afterPath);
             var progressed = false;
-            // The locks of a batch (pin stripe and object) are held until its rows are gone, so no download can
-            // slip in between the file's deletion and the row's, and no consumer can pin a file being deleted.
-            // Nothing here waits for a lock, so holding several cannot deadlock.
-            var held = new List<IDisposable>();
-            var stripesHeld = new HashSet<int>(); // pin stripes this pass holds: a second row on one needs no second lock
-            var removed = new List<string>();
-            try
+            foreach (var e in batch)
             {
-                foreach (var e in batch)
-                {
-                    if (excess <= 0) break;
-                    (afterMs, afterPath) = (e.LastAccessMs, e.Path);
-                    var stripe = PinLocks.StripeOf(e.Path);
-                    if (!stripesHeld.Contains(stripe))
-                    {
-                        if (_pins.TryExclusive(e.Path) is not { } pin) continue;
-                        held.Add(pin);
-                        stripesHeld.Add(stripe);
-                    }
-                    if (_locks.TryAcquire(e.Path) is not { } l) continue;
-                    held.Add(l);
-                    var full = _fullPath(e.Path);
-                    try { File.Delete(full); }
-                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                    {
-                        Log.Warning($"Could not evict {full}: {ex.Message}");
-                        continue;
-                    }
-                    removed.Add(e.Path);
-                    excess -= e.Size;
-                    evicted++;
-                    evictedBytes += e.Size;
-                    progressed = true;
-                }
-                _index.RemoveComplete(removed);
-            }
-            finally
-            {
-                foreach (var l in held) l.Dispose();
+                if (excess <= 0) break;
+                (afterMs, afterPath) = (e.LastAccessMs, e.Path);
+                // The item's one remove: skipped when pinned (handed to a consumer anywhere) or downloading.
+                var r = _cache.ItemAt(e.Path).TryRemove(EvictRequest);
+                if (r.Outcome == RemoveOutcome.Failed) Log.Warning($"Could not evict {_cache.FullPathOf(e.Path)}: the file could not be deleted");
+                if (r.Outcome != RemoveOutcome.Removed) continue;
+                excess -= e.Size;
+                evicted++;
+                evictedBytes += e.Size;
+                progressed = true;
             }
             if (batch.Count < Batch && !progressed) break; // the last page, and nothing on it could go
             if (batch.Count == 0) break;

@@ -81,24 +81,27 @@ public sealed partial class MediaCache
             if (!onDisk.Remove(e.Path, out var size))
             {
                 report.MissingFiles++;
-                report.Problems.Add($"indexed but missing on disk: {e.Path}");
+                report.Problems.Add(new CacheProblem { Kind = CacheProblemKind.MissingFile, RelativePath = e.Path, LocalPath = FullPathOf(e.Path), IndexSize = e.Size });
             }
             else if (size != e.Size)
             {
                 report.SizeMismatches++;
-                report.Problems.Add($"size differs (index {e.Size} bytes, disk {size} bytes): {e.Path}");
+                report.Problems.Add(new CacheProblem { Kind = CacheProblemKind.SizeMismatch, RelativePath = e.Path, LocalPath = FullPathOf(e.Path), IndexSize = e.Size, DiskSize = size });
             }
         }
         unindexed = onDisk.Select(kv => (kv.Key, kv.Value)).ToList();
-        foreach (var (rel, _) in unindexed)
+        foreach (var (rel, size) in unindexed)
         {
             report.UnindexedFiles++;
-            report.Problems.Add($"on disk but not indexed: {rel}");
+            report.Problems.Add(new CacheProblem { Kind = CacheProblemKind.Unindexed, RelativePath = rel, LocalPath = FullPathOf(rel), DiskSize = size });
         }
         foreach (var temp in tempFiles)
         {
             report.TempFiles++;
-            report.Problems.Add($"temporary file: {Path.GetRelativePath(Config.CacheDir, temp).Replace(Path.DirectorySeparatorChar, '/')}");
+            report.Problems.Add(new CacheProblem
+            {
+                Kind = CacheProblemKind.TempFile, RelativePath = Path.GetRelativePath(Config.CacheDir, temp).Replace(Path.DirectorySeparatorChar, '/'), LocalPath = temp,
+            });
         }
         temps = tempFiles;
         return report;
@@ -113,26 +116,24 @@ public sealed partial class MediaCache
         {
             ct.ThrowIfCancellationRequested();
             if (e.State == IndexEntry.Pending) continue;
-            var full = FullPathOf(e.Path);
-            var fi = new FileInfo(full);
+            var item = ItemAt(e.Path);
+            var fi = new FileInfo(item.LocalPath);
             if (fi.Exists && fi.Length == e.Size) continue;
-            using var held = Locks.TryAcquire(e.Path);
-            if (held is null) continue; // a download of it is running: it will write the row itself
-            var now = Index.Get(e.Path);
-            if (now is null || now.State == IndexEntry.Pending) continue;
-            fi.Refresh();
-            if (!fi.Exists)
+            // Under the item's locks, the row and file must still disagree as read here (a download may have fixed it).
+            long recorded = 0, found = 0;
+            var r = item.TryRemove(new RemoveRequest
             {
-                Index.Remove(e.Path);
-                fixes.Add($"removed the row of a missing file: {e.Path}");
-            }
-            else if (fi.Length != now.Size)
-            {
-                if (!Downloader.TryDelete(full)) continue;
-                Index.Remove(e.Path);
-                RemoveEmptyParents(Path.GetDirectoryName(full)!);
-                fixes.Add($"deleted a file whose size differs from its record (index {now.Size} bytes, disk {fi.Length} bytes; downloaded again on next use): {e.Path}");
-            }
+                Only = (row, file) =>
+                {
+                    if (row is not { State: IndexEntry.Complete } || (file.Exists && file.Length == row.Size)) return false;
+                    (recorded, found) = (row.Size, file.Exists ? file.Length : -1);
+                    return true;
+                },
+            });
+            if (r.Outcome != RemoveOutcome.Removed) continue; // pinned or downloading: the next repair sees it again
+            fixes.Add(found < 0
+                ? $"removed the row of a missing file: {e.Path}"
+                : $"deleted a file whose size differs from its record (index {recorded} bytes, disk {found} bytes; downloaded again on next use): {e.Path}");
         }
         Inspect(ct, out var unindexed, out var temps);
         foreach (var (rel, size) in unindexed)

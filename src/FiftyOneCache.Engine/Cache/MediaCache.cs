@@ -27,7 +27,7 @@ public sealed partial class MediaCache : IDisposable
         Pins = new PinLocks(Path.Combine(meta, "pins"));
         Index = new CacheIndex(Path.Combine(meta, "index.db"));
         Downloader = new Downloader { Log = log };
-        Evictor = new Evictor(config, Index, Locks, Pins, new NamedLock(Path.Combine(meta, "evict.lock")), FullPathOf) { Log = log };
+        Evictor = new Evictor(this, Index, new NamedLock(Path.Combine(meta, "evict.lock"))) { Log = log };
         LayoutMigration.Ensure(config.CacheDir, Index, log); // a cache written before FiftyOne's media/ layout moves in place, once
         if (Index.WasCreated && Directory.EnumerateFileSystemEntries(config.CacheDir).Any(p => Path.GetFileName(p) != CacheLayout.MetaDir))
         {
@@ -44,19 +44,23 @@ public sealed partial class MediaCache : IDisposable
     }
 
     public CacheConfig Config { get; }
-    public StoreRegistry Stores { get; }
+    internal StoreRegistry Stores { get; }
     public IEngineLog Log
     {
         get => _log;
-        set { _log = value; if (Evictor is not null) Evictor.Log = value; }
+        set { _log = value; if (Evictor is not null) Evictor.Log = value; if (Locks is not null) Locks.Log = value; }
     }
     IEngineLog _log = NullLog.Instance;
-    public CacheIndex Index { get; }
-    public ObjectLocks Locks { get; }
-    public PinLocks Pins { get; }
-    public Evictor Evictor { get; }
-    public Downloader Downloader { get; }
+    // The engine's own parts: items, batches, eviction and maintenance use them; callers use the cache and its items.
+    internal CacheIndex Index { get; }
+    internal ObjectLocks Locks { get; }
+    internal PinLocks Pins { get; }
+    internal Evictor Evictor { get; }
+    internal Downloader Downloader { get; }
     public MediaPathParser Parser => Stores.Parser;
+
+    /// <summary>Where a store's credentials come from, with no secret in it (for -Verbose).</summary>
+    public string DescribeCredentials(string store) => Stores.Get(store).DescribeCredentials();
 
     public string RelativePathOf(MediaRef m) => CacheLayout.RelativePath(m);
     public string FullPathOf(string relative) => CacheLayout.FullPath(Config.CacheDir, relative);
@@ -68,26 +72,10 @@ public sealed partial class MediaCache : IDisposable
         return m.IsLocal ? m.Key : FullPathOf(RelativePathOf(m));
     }
 
-    /// <summary>
-    /// Finishes what crashed processes left: a pending row whose lock is free belongs to a dead download. Its temp
-    /// file goes; a final file that made it to disk is adopted with its real size, otherwise the row goes.
-    /// </summary>
+    /// <summary>Finishes what crashed processes left: see <see cref="CacheItem.RecoverAbandoned"/>.</summary>
     public int Recover()
     {
-        var fixedCount = 0;
-        foreach (var e in Index.PendingEntries())
-        {
-            using var held = Locks.TryAcquire(e.Path);
-            if (held is null) continue; // a live download
-            var current = Index.Get(e.Path);
-            if (current is null || current.State != IndexEntry.Pending) continue;
-            var full = FullPathOf(e.Path);
-            Downloader.TryDelete(Downloader.TempPathFor(full));
-            var fi = new FileInfo(full);
-            if (fi.Exists) Index.Adopt(e.Path, e.Source, fi.Length, current.LastAccessMs);
-            else Index.Remove(e.Path);
-            fixedCount++;
-        }
+        var fixedCount = Index.PendingEntries().Count(e => ItemAt(e.Path).RecoverAbandoned(e));
         if (fixedCount > 0) Log.Verbose($"Recovered {fixedCount} interrupted download(s) in {Config.CacheDir}");
         return fixedCount;
     }
@@ -96,6 +84,9 @@ public sealed partial class MediaCache : IDisposable
 
     /// <summary>The one entry point to one object (get or fetch); see <see cref="CacheItem"/>.</summary>
     public CacheItem Item(MediaRef item) => new(this, item);
+
+    /// <summary>The item at an index key (the path relative to the cache directory).</summary>
+    internal CacheItem ItemAt(string relative) => new(this, relative);
 
     /// <summary>
     /// Makes every input available locally with a pool of concurrent items and streams the results: in completion
@@ -112,19 +103,7 @@ public sealed partial class MediaCache : IDisposable
     /// Removes a cached item unless a consumer (in any process) pins it or a download holds it: clear-after-use.
     /// Never waits; an item that cannot go now stays as ordinary least-recently-used material.
     /// </summary>
-    public bool TryRemoveUnpinned(string rel)
-    {
-        using var pin = Pins.TryExclusive(rel);
-        if (pin is null) return false;
-        using var held = Locks.TryAcquire(rel);
-        if (held is null) return false;
-        var full = FullPathOf(rel);
-        Downloader.TryDelete(full);
-        if (File.Exists(full)) return false;
-        Index.Remove(rel);
-        RemoveEmptyParents(Path.GetDirectoryName(full)!);
-        return true;
-    }
+    internal bool TryRemoveUnpinned(string rel) => ItemAt(rel).TryRemove(RemoveRequest.IfUnused).Outcome == RemoveOutcome.Removed;
 
     public CacheStats GetStats(IEnumerable<string>? items = null)
     {
@@ -162,64 +141,79 @@ public sealed partial class MediaCache : IDisposable
         };
     }
 
-    /// <summary>Removes one item from the cache; waits for a download of it in flight to finish first.</summary>
+    /// <summary>
+    /// Removes one item from the cache; waits for a download of it in flight to finish first. An item pinned by a
+    /// running command (in any process) is left in place and reported as <see cref="ClearStatus.InUse"/>.
+    /// </summary>
     public async Task<ClearResult> ClearItemAsync(string path, CancellationToken ct)
     {
         var m = Parser.Parse(path);
         if (m.IsLocal) return new ClearResult { Path = path, LocalPath = m.Key, Status = ClearStatus.Local };
-        var rel = RelativePathOf(m);
-        var full = FullPathOf(rel);
-        using var held = await Locks.AcquireAsync(rel, ct).ConfigureAwait(false);
-        var e = Index.Get(rel);
-        var fi = new FileInfo(full);
-        if (e is null && !fi.Exists) return new ClearResult { Path = path, LocalPath = full, Status = ClearStatus.NotCached };
-        var size = fi.Exists ? fi.Length : e?.Size ?? 0;
-        if (fi.Exists) File.Delete(full);
-        Index.Remove(rel);
-        RemoveEmptyParents(Path.GetDirectoryName(full)!);
-        return new ClearResult { Path = path, LocalPath = full, Size = size, Status = ClearStatus.Removed };
+        var item = Item(m);
+        var r = await item.RemoveAsync(new RemoveRequest { WaitForDownload = true }, ct).ConfigureAwait(false);
+        return new ClearResult
+        {
+            Path = path, LocalPath = item.LocalPath, Size = r.Bytes,
+            Status = r.Outcome switch
+            {
+                RemoveOutcome.Removed => ClearStatus.Removed,
+                RemoveOutcome.NotCached => ClearStatus.NotCached,
+                RemoveOutcome.Failed => ClearStatus.Failed,
+                _ => ClearStatus.InUse,
+            },
+            Error = r.Outcome switch
+            {
+                RemoveOutcome.Pinned => "in use: a running command has handed this file to its consumer and not yet released it; left in place",
+                RemoveOutcome.Busy => "in use: a download of it is still in flight; left in place",
+                RemoveOutcome.Failed => "the file could not be deleted (in use by another program, or not permitted)",
+                _ => null,
+            },
+        };
     }
 
-    /// <summary>Empties the cache, leaving downloads in flight (in any process) alone.</summary>
+    /// <summary>Empties the cache, leaving items in use (pinned by a running command, or downloading) in place.</summary>
     public ClearResult ClearAll(CancellationToken ct)
     {
         Index.FlushTouches();
-        long removed = 0, bytes = 0, busy = 0;
+        long bytes = 0, pinned = 0, busy = 0, failed = 0;
+        void Count(Removal r)
+        {
+            switch (r.Outcome)
+            {
+                case RemoveOutcome.Removed: bytes += r.Bytes; break;
+                case RemoveOutcome.Pinned: pinned++; break;
+                case RemoveOutcome.Busy: busy++; break;
+                case RemoveOutcome.Failed: failed++; break;
+            }
+        }
         foreach (var e in Index.All()) // paged by path, so rows removed behind the cursor do not disturb it
         {
             ct.ThrowIfCancellationRequested();
-            using var held = Locks.TryAcquire(e.Path);
-            if (held is null || e.State == IndexEntry.Pending) { busy++; continue; }
-            var full = FullPathOf(e.Path);
-            Downloader.TryDelete(full);
-            Index.Remove(e.Path);
-            removed++;
-            bytes += e.Size;
+            Count(ItemAt(e.Path).TryRemove(RemoveRequest.IfUnused));
         }
         foreach (var dir in Directory.EnumerateDirectories(Config.CacheDir))
         {
             if (Path.GetFileName(dir) == CacheLayout.MetaDir) continue;
             foreach (var f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
             {
-                var name = Path.GetFileName(f);
-                if (Downloader.IsTempName(name)) continue; // a download in flight owns it
+                if (Downloader.IsTempName(Path.GetFileName(f))) continue; // a download in flight owns it
                 var rel = Path.GetRelativePath(Config.CacheDir, f).Replace(Path.DirectorySeparatorChar, '/');
-                if (Index.Get(rel) is not null) continue;
-                using var held = Locks.TryAcquire(rel);
-                if (held is null) continue;
-                Downloader.TryDelete(f);
-                removed++;
+                Count(ItemAt(rel).TryRemove(new RemoveRequest { Only = (row, _) => row is null, PruneEmptyFolders = false }));
             }
             RemoveEmptyDirectories(dir);
         }
+        var left = new List<string>();
+        if (pinned > 0) left.Add($"{pinned} item(s) in use by a running command were left in place");
+        if (busy > 0) left.Add($"{busy} item(s) being downloaded were left in place");
+        if (failed > 0) left.Add($"{failed} file(s) could not be deleted");
         return new ClearResult
         {
             Path = Config.CacheDir, LocalPath = Config.CacheDir, Size = bytes, Status = ClearStatus.Removed,
-            Error = busy > 0 ? $"{busy} item(s) were being downloaded and were left in place" : null,
+            Error = left.Count > 0 ? string.Join("; ", left) : null,
         };
     }
 
-    void RemoveEmptyParents(string dir)
+    internal void RemoveEmptyParents(string dir)
     {
         var root = Path.GetFullPath(Config.CacheDir).TrimEnd(Path.DirectorySeparatorChar);
         while (dir.Length > root.Length && dir.StartsWith(root, StringComparison.Ordinal))

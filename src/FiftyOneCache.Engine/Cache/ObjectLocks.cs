@@ -21,6 +21,9 @@ public sealed class ObjectLocks : IDisposable
         _kernel = StripeLockSet.Open(lockDir, stripe => Path.Combine(lockDir, (stripe >> 8).ToString("x2"), $"{stripe:x4}.lock"));
     }
 
+    /// <summary>Told (as debug) when a lock had to be waited for, and for whom: this process or another one.</summary>
+    public Diagnostics.IEngineLog Log { get; set; } = Diagnostics.NullLog.Instance;
+
     public static int StripeOf(string key) => Stripe(key, Stripes);
 
     /// <summary>The stripe (of a power-of-two <paramref name="count"/> up to 65,536) a key hashes onto, the same in every process.</summary>
@@ -44,13 +47,26 @@ public sealed class ObjectLocks : IDisposable
     {
         var stripe = StripeOf(key);
         var local = Local(stripe);
-        await local.WaitAsync(ct).ConfigureAwait(false);
+        long started = 0;
+        if (!local.Wait(0))
+        {
+            started = System.Diagnostics.Stopwatch.GetTimestamp();
+            await local.WaitAsync(ct).ConfigureAwait(false);
+            Log.Debug($"waited {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms for the lock of {key} (held by another download in this process)");
+        }
         try
         {
             var delay = 5;
+            long polled = 0;
             while (true)
             {
-                if (_kernel.TryLock(stripe, exclusive: true)) return new Held(this, local, stripe);
+                if (_kernel.TryLock(stripe, exclusive: true))
+                {
+                    if (polled != 0)
+                        Log.Debug($"waited {System.Diagnostics.Stopwatch.GetElapsedTime(polled).TotalMilliseconds:F0} ms for the lock of {key} (held by another process)");
+                    return new Held(this, local, stripe);
+                }
+                if (polled == 0) polled = System.Diagnostics.Stopwatch.GetTimestamp();
                 await Task.Delay(delay, ct).ConfigureAwait(false);
                 delay = Math.Min(delay * 2, 100);
             }

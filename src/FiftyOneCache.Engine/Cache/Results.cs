@@ -20,8 +20,13 @@ public enum ItemStatus
 public sealed class MediaItemResult
 {
     public long Sequence { get; init; }
-    public string Path { get; init; } = "";
+    /// <summary>The input path or URL (the remote object; a local path as given). Named Source on every object of
+    /// the module: a property named Path would be what Copy-Item, Get-Item and Remove-Item bind to.</summary>
+    public string Source { get; init; } = "";
+    /// <summary>The engine's name for <see cref="Source"/> (not public: PowerShell would bind it to -Path).</summary>
+    internal string Path { get => Source; init => Source = value; }
     public string Store { get; init; } = "";
+    /// <summary>The local file (the PSPath the *-Item cmdlets bind to is made from it).</summary>
     public string? LocalPath { get; init; }
     public long Size { get; init; }
     public ItemStatus Status { get; init; }
@@ -37,13 +42,10 @@ public sealed class MediaItemResult
     internal IDisposable? Lease { get; init; }
     /// <summary>The index key of a cached item (for clear-after-use).</summary>
     internal string? Relative { get; init; }
-    /// <summary>Bytes this result holds in its call's read-ahead window.</summary>
-    internal long WindowBytes { get; init; }
+    /// <summary>The result's place (and bytes) in its call's read-ahead window.</summary>
+    internal ReadAheadWindow.Slot? Slot { get; init; }
     internal int Taken;
 }
-
-/// <summary>The PowerShell error category an item failure maps to, kept PowerShell-free here.</summary>
-public enum ErrorKind { None, InvalidArgument, ObjectNotFound, PermissionDenied, AuthenticationError, ConnectionError, InvalidData, LimitsExceeded, OperationStopped, NotImplemented, WriteError }
 
 /// <summary>One unit of work: an input path with its position in the input and the object it came from.</summary>
 public sealed record WorkItem(long Sequence, string Path, object? Target = null)
@@ -124,9 +126,11 @@ public sealed class CacheStats
 {
     public string CacheDir { get; init; } = "";
     public long CacheSize { get; init; }
-    public string CacheSizeStr { get; init; } = "";
+    /// <summary>FiftyOne's cache_size_str; views format <see cref="CacheSize"/> themselves.</summary>
+    internal string CacheSizeStr { get; init; } = "";
     public long CurrentSize { get; init; }
-    public string CurrentSizeStr { get; init; } = "";
+    /// <summary>FiftyOne's current_size_str; views format <see cref="CurrentSize"/> themselves.</summary>
+    internal string CurrentSizeStr { get; init; } = "";
     public long CurrentCount { get; init; }
     public double? LoadFactor { get; init; }
     public long InFlightCount { get; init; }
@@ -141,7 +145,9 @@ public enum ClearStatus { Removed, NotCached, InUse, Local, Failed }
 
 public sealed class ClearResult
 {
-    public string Path { get; init; } = "";
+    /// <summary>The item as given (see <see cref="MediaItemResult.Source"/>).</summary>
+    public string Source { get; init; } = "";
+    internal string Path { get => Source; init => Source = value; }
     public string? LocalPath { get; init; }
     public long Size { get; init; }
     public ClearStatus Status { get; init; }
@@ -156,14 +162,16 @@ public sealed class CacheEntry
     public long Size { get; init; }
     public string? ETag { get; init; }
     public string? Checksum { get; init; }
-    public DateTimeOffset LastAccess { get; init; }
-    public DateTimeOffset Created { get; init; }
+    /// <summary>When the item was last used (named as on FileInfo; LastAccess is an alias property).</summary>
+    public DateTimeOffset LastAccessTime { get; init; }
+    /// <summary>When the item was cached (named as on FileInfo; Created is an alias property).</summary>
+    public DateTimeOffset CreationTime { get; init; }
     public bool InFlight { get; init; }
 
     internal static CacheEntry From(IndexEntry e, string localPath) => new()
     {
         Source = e.Source, LocalPath = localPath, Size = e.Size, ETag = e.ETag, Checksum = e.Checksum,
-        LastAccess = e.LastAccess, Created = e.Created, InFlight = e.State == IndexEntry.Pending,
+        LastAccessTime = e.LastAccess, CreationTime = e.Created, InFlight = e.State == IndexEntry.Pending,
     };
 }
 
@@ -179,11 +187,54 @@ public sealed class VerifyReport
     public bool Repaired { get; set; }
     public bool Healthy => MissingFiles == 0 && UnindexedFiles == 0 && SizeMismatches == 0 && TempFiles == 0;
     /// <summary>With -Repair: the problems as they are after the repair (what could not be fixed, e.g. files in use).</summary>
-    public List<string> Problems { get; } = new();
+    public List<CacheProblem> Problems { get; } = new();
     /// <summary>What -Repair did, one line per fix.</summary>
     public List<string> Repairs { get; } = new();
     /// <summary>What to do about an unhealthy cache.</summary>
     public string? Advice => Healthy ? null
         : Repaired ? "Some problems remain (files in use by running downloads?); run Test-MediaCache -Repair again when they have finished."
         : "Run Test-MediaCache -Repair: files that cannot be vouched for are deleted (they are downloaded again on next use) and the index is made to agree with the disk.";
+}
+
+public enum CacheProblemKind
+{
+    /// <summary>The index has a row for a file that is not on disk.</summary>
+    MissingFile,
+    /// <summary>The file on disk is not the size its row records.</summary>
+    SizeMismatch,
+    /// <summary>A file on disk that the index has no row for.</summary>
+    Unindexed,
+    /// <summary>A download's leftover temporary file.</summary>
+    TempFile,
+}
+
+/// <summary>One disagreement between the index and the disk, with what -Repair does about it.</summary>
+public sealed class CacheProblem
+{
+    public CacheProblemKind Kind { get; init; }
+    /// <summary>The file, relative to the cache directory ('/'-separated, as the index keys it).</summary>
+    public string RelativePath { get; init; } = "";
+    /// <summary>The file's full local path.</summary>
+    public string LocalPath { get; init; } = "";
+    /// <summary>Index size, where the index has a row.</summary>
+    public long? IndexSize { get; init; }
+    /// <summary>Size on disk, where there is a file.</summary>
+    public long? DiskSize { get; init; }
+
+    /// <summary>What -Repair does about it.</summary>
+    public string RepairAction => Kind switch
+    {
+        CacheProblemKind.MissingFile => "Remove the index row of the missing file",
+        CacheProblemKind.SizeMismatch => "Delete the file and its row (downloaded again on next use)",
+        CacheProblemKind.Unindexed => "Add the file to the index",
+        _ => "Delete the temporary file",
+    };
+
+    public override string ToString() => Kind switch
+    {
+        CacheProblemKind.MissingFile => $"indexed but missing on disk: {RelativePath}",
+        CacheProblemKind.SizeMismatch => $"size differs (index {IndexSize} bytes, disk {DiskSize} bytes): {RelativePath}",
+        CacheProblemKind.Unindexed => $"on disk but not indexed: {RelativePath}",
+        _ => $"temporary file: {RelativePath}",
+    };
 }

@@ -13,6 +13,17 @@ public sealed class TransferProgress
     string? _current;
 
     public long Submitted;
+    int _inputComplete;
+
+    /// <summary>
+    /// No item will be submitted or discovered any more (the caller says so): from then on, once every item has
+    /// finished or started, the bytes total is final; before, it is only a lower bound that grows.
+    /// </summary>
+    public bool InputComplete
+    {
+        get => Volatile.Read(ref _inputComplete) == 1;
+        set => Volatile.Write(ref _inputComplete, value ? 1 : 0);
+    }
     public long Done => Interlocked.Read(ref _done);
     public long Failed => Interlocked.Read(ref _failed);
     public long Downloaded => Interlocked.Read(ref _downloaded);

@@ -26,8 +26,14 @@ public sealed record CacheConfig
     public string ConfigFilePath { get; init; } = "";
     public bool ConfigFileExists { get; init; }
 
-    /// <summary>Where each key's value came from: "default", "file:&lt;path&gt;", "env:&lt;VAR&gt;" or "parameter".</summary>
-    public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>();
+    /// <summary>Where each FiftyOne key's value came from (keyed cache_size_bytes, ...): "default", "file:&lt;path&gt;",
+    /// "env:&lt;VAR&gt;" or "parameter".</summary>
+    public IReadOnlyDictionary<string, string> SourcesByKey { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The same, keyed by this object's property names (CacheSizeBytes, ...), case-insensitively.</summary>
+    public IReadOnlyDictionary<string, string> Sources =>
+        _sources ??= SourcesByKey.ToDictionary(kv => ConfigKeys.PropertyName(kv.Key), kv => kv.Value, StringComparer.OrdinalIgnoreCase);
+    IReadOnlyDictionary<string, string>? _sources;
 
     public bool IsUnlimited => CacheSizeBytes == Unlimited;
 

@@ -15,4 +15,9 @@ public sealed class ConfigException : Exception
     public new string Source { get; }
     public string? Key { get; }
     public string Reason { get; }
+    /// <summary>The configuration file at fault, when the error is in FiftyOne's JSON config file.</summary>
+    public string? FilePath { get; init; }
+    /// <summary>Where in <see cref="FilePath"/> the JSON cannot be read (1-based), when known.</summary>
+    public int? Line { get; init; }
+    public int? Column { get; init; }
 }

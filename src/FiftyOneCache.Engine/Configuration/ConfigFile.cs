@@ -39,6 +39,31 @@ public static class ConfigFile
         var text = root.Count == 0 ? "{}" :
             "{\n" + string.Join(",\n", root.Select(p => $"  {JsonSerializer.Serialize(p.Key)}: {p.Value}")) + "\n}";
 
+        Write(path, text);
+    }
+
+    /// <summary>The name a reset keeps the previous file under.</summary>
+    public static string BackupPathOf(string path) => path + ".bak";
+
+    /// <summary>
+    /// Starts the file afresh (an empty object) whatever it holds, readable or not; the previous file is kept as
+    /// <see cref="BackupPathOf"/> (replacing an older backup). Returns the backup's path, or null when there was no file.
+    /// </summary>
+    public static string? Reset(string path)
+    {
+        string? backup = null;
+        if (File.Exists(path))
+        {
+            backup = BackupPathOf(path);
+            File.Copy(path, backup, overwrite: true);
+        }
+        Write(path, "{}");
+        return backup;
+    }
+
+    /// <summary>Temp file, then rename: a reader sees the old file or the new one, never half of one.</summary>
+    static void Write(string path, string text)
+    {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
         var tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");

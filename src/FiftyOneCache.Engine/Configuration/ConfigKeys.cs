@@ -35,4 +35,12 @@ public static class ConfigKeys
     };
 
     public static bool IsKnown(string key) => All.Contains(key);
+
+    /// <summary>The CacheConfig property (and Set-MediaCacheConfig parameter) of a key: cache_size_bytes → CacheSizeBytes.</summary>
+    public static string PropertyName(string key) =>
+        string.Concat(key.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+
+    /// <summary>The key of a property name or a key (either spelling, any case); null when it names no key.</summary>
+    public static string? KeyOf(string name) =>
+        All.FirstOrDefault(k => k.Equals(name, StringComparison.OrdinalIgnoreCase) || PropertyName(k).Equals(name, StringComparison.OrdinalIgnoreCase));
 }

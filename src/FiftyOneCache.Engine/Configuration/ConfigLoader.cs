@@ -70,7 +70,7 @@ public static class ConfigLoader
             AzureProfile = Get<string?>(ConfigKeys.AzureProfile, null),
             ConfigFilePath = path,
             ConfigFileExists = fileExists,
-            Sources = sources,
+            SourcesByKey = sources,
         };
     }
 
@@ -83,15 +83,18 @@ public static class ConfigLoader
         string text;
         try { text = new UTF8Encoding(false, true).GetString(File.ReadAllBytes(path)); } // a BOM stays, and Python refuses it
         catch (DecoderFallbackException e)
-        { throw new ConfigException($"config file {path}", null, $"is not UTF-8 text: {e.Message}"); }
+        { throw new ConfigException($"config file {path}", null, $"is not UTF-8 text: {e.Message}") { FilePath = path }; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        { throw new ConfigException($"config file {path}", null, $"cannot be read: {e.Message}"); }
+        { throw new ConfigException($"config file {path}", null, $"cannot be read: {e.Message}") { FilePath = path }; }
         IReadOnlyList<PythonJson.Member>? members;
         try { members = PythonJson.ParseTopLevelObject(text); }
         catch (PythonJsonException e)
-        { throw new ConfigException($"config file {path}", null, $"is not valid JSON as FiftyOne reads it (Python's json module): {e.Message}"); }
+        {
+            throw new ConfigException($"config file {path}", null, $"is not valid JSON as FiftyOne reads it (Python's json module): {e.Message}")
+                { FilePath = path, Line = e.Line, Column = e.Column };
+        }
         if (members is null)
-            throw new ConfigException($"config file {path}", null, "must hold a JSON object of settings");
+            throw new ConfigException($"config file {path}", null, "must hold a JSON object of settings") { FilePath = path };
         return members.Select(m => new ConfigFileEntry(m.Key, m.RawValue, m.NonFinite)).ToList();
     }
 }

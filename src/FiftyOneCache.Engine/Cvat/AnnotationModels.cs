@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using FiftyOneCache.Engine.Cache;
 
 namespace FiftyOneCache.Engine.Cvat;
 

@@ -1,5 +1,5 @@
-using System.Threading.Channels;
 using FiftyOneCache.Engine.Cache;
+using System.Threading.Channels;
 using FiftyOneCache.Engine.Diagnostics;
 using FiftyOneCache.Engine.Paths;
 

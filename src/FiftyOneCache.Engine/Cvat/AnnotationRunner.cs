@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using FiftyOneCache.Engine.Cache;
 using FiftyOneCache.Engine.Diagnostics;
 
 namespace FiftyOneCache.Engine.Cvat;

@@ -1,4 +1,3 @@
-using FiftyOneCache.Engine.Cache;
 using FiftyOneCache.Engine.Diagnostics;
 using FiftyOneCache.Engine.Paths;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using FiftyOneCache.Engine.Cache;
 using FiftyOneCache.Engine.Diagnostics;
 using FiftyOneCache.Engine.Storage;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using FiftyOneCache.Engine.Cache;
 
 namespace FiftyOneCache.Engine.Cvat;
 

@@ -32,7 +32,7 @@ public sealed class MongoAnnotationDatasetStore : IAnnotationDatasetStore
     {
         Datasets.FiftyOneDataset ds;
         try { ds = Datasets.FiftyOneDatabase.From(_db).Open(datasetName); }
-        catch (Datasets.DatasetException e) { throw new AnnotationValidationException(e.Message, Cache.ErrorKind.ObjectNotFound); }
+        catch (Datasets.DatasetException e) { throw new AnnotationValidationException(e.Message, ErrorKind.ObjectNotFound); }
         var doc = _db.GetCollection<BsonDocument>("datasets").Find(new BsonDocument("_id", ds.Id)).First(ct);
         var samples = ds.Stream(new Datasets.SampleFilter(_tags), ct)
             .Select(s => new AnnotationSample(s.Id.ToString(), s.FilePath, s.MediaType)).ToList();

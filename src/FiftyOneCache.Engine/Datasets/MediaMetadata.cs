@@ -9,7 +9,9 @@ namespace FiftyOneCache.Engine.Datasets;
 /// </summary>
 public sealed record MediaMetadata
 {
-    public string Path { get; init; } = "";
+    /// <summary>The item as given (a remote URL or a local path): Source, as on every object of the module.</summary>
+    public string Source { get; init; } = "";
+    internal string Path { get => Source; init => Source = value; }
     public string Kind { get; init; } = "Metadata"; // ImageMetadata, VideoMetadata or Metadata
     public long SizeBytes { get; init; }
     public string? MimeType { get; init; }

@@ -65,14 +65,21 @@ public sealed class RetryPolicy
         var clock = Stopwatch.StartNew();
         try
         {
-            return await Pipeline.ExecuteAsync(static async (ctx, state) =>
+            var result = await Pipeline.ExecuteAsync(static async (ctx, state) =>
             {
                 var n = Interlocked.Increment(ref state.Attempts.Value);
                 return await state.Action(n).ConfigureAwait(false);
             }, context, (Action: action, Attempts: attempts)).ConfigureAwait(false);
+            log.Debug($"{what}: answered in {clock.Elapsed.TotalMilliseconds:F0} ms{(attempts.Value > 1 ? $" ({attempts.Value} attempts)" : "")}");
+            return result;
+        }
+        catch (Exception e) when (e is not StoreException { IsTransient: true } && !ct.IsCancellationRequested && LogFailure(log, what, e, attempts.Value, clock))
+        {
+            throw; // unreachable: LogFailure returns false
         }
         catch (StoreException se) when (attempts.Value > 1 && !ct.IsCancellationRequested && se.IsTransient)
         {
+            LogFailure(log, what, se, attempts.Value, clock);
             throw new StoreException(se.Kind, $"{se.Message} (gave up after {attempts.Value} attempts over {clock.Elapsed.TotalSeconds:F1} s)",
                 se, se.RetryAfter, se.StatusCode);
         }
@@ -80,6 +87,13 @@ public sealed class RetryPolicy
         {
             ResilienceContextPool.Shared.Return(context);
         }
+    }
+
+    /// <summary>-Debug: a request that failed for good, and after how long. Returns false (it only observes).</summary>
+    static bool LogFailure(IEngineLog log, string what, Exception e, int attempts, Stopwatch clock)
+    {
+        log.Debug($"{what}: failed after {attempts} attempt(s) in {clock.Elapsed.TotalMilliseconds:F0} ms: {Classify(e)?.Message ?? e.Message}");
+        return false;
     }
 
     /// <summary>Attempts made by one call, shared with the static callback Polly runs.</summary>
@@ -90,6 +104,7 @@ public sealed class RetryPolicy
     {
         StoreException se => se,
         IOException io when IsDiskFull(io) => null, // a full disk is not the network: retrying only fills it again
+        _ when IsHostNotFound(e) => HostNotFound(e.Message, e),
         HttpRequestException he when he.StatusCode is { } sc => StoreException.FromStatus((int)sc, "request", he.Message),
         HttpRequestException or IOException or System.Net.Sockets.SocketException
             => new StoreException(StoreErrorKind.Transient, $"connection failed: {e.Message}", e),
@@ -97,6 +112,23 @@ public sealed class RetryPolicy
             => new StoreException(StoreErrorKind.Transient, "the request timed out", e),
         _ => null,
     };
+
+    /// <summary>
+    /// DNS answered that the host does not exist (EAI_NONAME, or no address for the name) anywhere in the
+    /// exception's chain. Permanent: unlike a DNS server that does not answer (EAI_AGAIN, transient), asking
+    /// again gets the same answer, so it is not retried.
+    /// </summary>
+    public static bool IsHostNotFound(Exception? e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData })
+                return true;
+        return false;
+    }
+
+    /// <summary>The permanent failure for a host that does not resolve; <paramref name="what"/> names the item or request.</summary>
+    public static StoreException HostNotFound(string what, Exception e) =>
+        new(StoreErrorKind.HostNotFound, $"{what}: the host name does not resolve ({e.Message}); not retried", e);
 
     /// <summary>ENOSPC (28) on Unix; ERROR_DISK_FULL (112) and ERROR_HANDLE_DISK_FULL (39) on Windows.</summary>
     static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 112 or 39;

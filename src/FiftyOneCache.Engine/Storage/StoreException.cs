@@ -18,6 +18,8 @@ public enum StoreErrorKind
     Corrupt,
     /// <summary>Any other permanent failure (400, unsupported, invalid request).</summary>
     Permanent,
+    /// <summary>The host name does not resolve (DNS says there is no such host): asking again gets the same answer.</summary>
+    HostNotFound,
 }
 
 /// <summary>A failure of one store operation, classified so that one retry policy serves every store.</summary>

@@ -18,7 +18,10 @@ internal sealed class CmdletLog : IEngineLog
         {
             switch (m.Kind)
             {
-                case 'V': cmdlet.WriteVerbose(m.Text); break;
+                case 'V':
+                    if (cmdlet is MediaCacheCmdlet own) own.WriteVerbose(m.Text); // written only when asked for (see there)
+                    else cmdlet.WriteVerbose(m.Text);
+                    break;
                 case 'D': cmdlet.WriteDebug(m.Text); break;
                 default: cmdlet.WriteWarning(m.Text); break;
             }

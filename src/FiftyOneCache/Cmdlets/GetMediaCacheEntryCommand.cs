@@ -22,13 +22,15 @@ public sealed class GetMediaCacheEntryCommand : MediaCacheCmdlet
 
     /// <summary>Items to list; wildcards (e.g. 's3://my-bucket/images/*') match the sources of cached entries.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
-    [Alias("FilePath", "Uri", "Url", "Source")]
+    [Alias("FilePath", "Uri", "Url")]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(CachedSourceCompleter))]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Items to list, taken exactly as written.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralSet)]
-    [Alias("PSPath", "LP", "FullName")] // files from Get-ChildItem are literal names (and bind here only, not ambiguously)
+    [Alias("Source", "PSPath", "LP", "FullName")] // Source first: the module's objects name their item by it (their PSPath is the local file)
+    [ArgumentCompleter(typeof(CachedSourceCompleter))]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     protected override void BeginProcessing() => _exists = CacheDirectoryExists();

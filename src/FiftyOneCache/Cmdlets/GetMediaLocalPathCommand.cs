@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using FiftyOneCache.Engine.Datasets;
 using FiftyOneCache.Engine.Cache;
 
 namespace FiftyOneCache.Cmdlets;
@@ -80,7 +81,7 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
             var local = m.IsLocal ? m.Key : Engine.Paths.CacheLayout.FullPath(Config.CacheDir, m);
             Emit(new MediaItemResult
             {
-                Path = path, Store = m.Store, LocalPath = local, TargetObject = target,
+                Source = path, Store = m.Store, LocalPath = local, TargetObject = target,
                 Status = m.IsLocal ? ItemStatus.Local : ItemStatus.NotCached,
             });
         }
@@ -105,7 +106,7 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
         try { return Engine.Storage.StoreRegistry.CreateDefault(Config, Log); }
         catch (Engine.Configuration.ConfigException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "InvalidConfiguration", ErrorCategory.InvalidData, e.Source));
+            ThrowTerminatingError(ConfigErrors.Record(e));
             throw; // unreachable
         }
     }
@@ -132,11 +133,19 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
         return new ReadAhead(bytes, 0);
     }
 
+    /// <summary>
+    /// FiftyOne's get_local_paths(media_field="filepath"): one path per sample, from the filepath field unless
+    /// -MediaField names another (Invoke-MediaDownload -Dataset takes every media field, as download_media).
+    /// </summary>
+    protected override MediaSelection Selection => new(MediaField.Length > 0 ? MediaField : new[] { "filepath" }, IncludeAssets);
+
     protected override void Emit(MediaItemResult result)
     {
         if (Detailed) { WriteObject(result); return; }
+        // A 3D scene's assets are downloaded beside it (where its relative paths find them), but the sample's path is the scene's.
+        if (result.TargetObject is SampleRef { Scene: not null }) return;
         // With -SkipFailures a failed item still yields the path where it would be cached, keeping the list aligned.
-        var path = result.LocalPath ?? (result.Status == ItemStatus.Failed ? SafeLocalPath(result.Path) : null);
+        var path = result.LocalPath ?? (result.Status == ItemStatus.Failed ? SafeLocalPath(result.Source) : null);
         WriteObject(path);
     }
 

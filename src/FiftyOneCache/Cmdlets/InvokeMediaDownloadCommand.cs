@@ -82,7 +82,7 @@ public sealed class InvokeMediaDownloadCommand : MediaBatchCmdlet
         if (!m.IsLocal || File.Exists(m.Key) || Directory.Exists(m.Key)) return null;
         return new MediaItemResult
         {
-            Sequence = -1, Path = path, Store = m.Store, Status = ItemStatus.Failed, TargetObject = target,
+            Sequence = -1, Source = path, Store = m.Store, Status = ItemStatus.Failed, TargetObject = target,
             Error = $"local file '{m.Key}' does not exist", ErrorId = "LocalFileNotFound", ErrorKind = ErrorKind.ObjectNotFound,
         };
     }

@@ -18,7 +18,7 @@ internal sealed class JsonLinesLog : IDisposable
 
     public void Item(MediaItemResult r) => Write(new
     {
-        time = DateTimeOffset.UtcNow, type = "item", path = Redact.ForDisplay(r.Path), store = r.Store, status = r.Status.ToString(),
+        time = DateTimeOffset.UtcNow, type = "item", path = Redact.ForDisplay(r.Source), store = r.Store, status = r.Status.ToString(),
         size = r.Size, localPath = r.LocalPath, durationMs = Math.Round(r.Duration.TotalMilliseconds, 1), etag = r.ETag,
         error = r.Error, errorId = r.ErrorId,
     });

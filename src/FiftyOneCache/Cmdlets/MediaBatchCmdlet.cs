@@ -112,6 +112,8 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     protected override void EndProcessing()
     {
         _input!.Writer.TryComplete();
+        // All input is in; with -Recurse, listings still add items, so the total stays open until they are done.
+        _progress!.InputComplete = !RunOptions.Recurse;
         try
         {
             while (true)
@@ -186,7 +188,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     /// <summary>-Verbose: one line per item, what happened and where it is.</summary>
     static string ItemLine(MediaItemResult r)
     {
-        var path = Engine.Diagnostics.Redact.ForDisplay(r.Path);
+        var path = Engine.Diagnostics.Redact.ForDisplay(r.Source);
         return r.Status == ItemStatus.Failed
             ? $"{path} → Failed: {r.Error}"
             : $"{path} → {r.Status}, {r.LocalPath ?? "(no local path)"}, {Sizes.Humanize(r.Size)}{(r.Status is ItemStatus.Downloaded or ItemStatus.Updated ? $" in {Sizes.Duration(r.Duration)}" : "")}";
@@ -196,7 +198,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     internal static string FailureText(MediaItemResult r)
     {
         var error = r.Error ?? "failed";
-        var path = Engine.Diagnostics.Redact.ForDisplay(r.Path);
+        var path = Engine.Diagnostics.Redact.ForDisplay(r.Source);
         return error.Contains(path, StringComparison.Ordinal) ? error : $"{path}: {error}";
     }
 
@@ -204,25 +206,27 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     {
         if (string.IsNullOrEmpty(store) || store == "local" || !_storesDescribed.Add(store)) return;
         if (!(_verbose ??= IsVerbose())) return;
-        try { WriteVerbose($"{store} credentials: {Cache!.Stores.Get(store).DescribeCredentials()}"); }
+        try { WriteVerbose($"{store} credentials: {Cache!.DescribeCredentials(store)}"); }
         catch (Exception e) { WriteVerbose($"{store} credentials: {e.Message}"); }
     }
 
     internal static ErrorRecord ErrorFor(MediaItemResult r) =>
         new(new MediaCacheItemException(r.Error ?? "failed"), r.ErrorId ?? "DownloadFailed", CategoryOf(r.ErrorKind),
-            r.TargetObject is string or null ? Engine.Diagnostics.Redact.ForDisplay(r.TargetObject as string ?? r.Path) : r.TargetObject) // a URL's password stays out of the record
+            r.TargetObject is string or null ? Engine.Diagnostics.Redact.ForDisplay(r.TargetObject as string ?? r.Source) : r.TargetObject) // a URL's password stays out of the record
         {
-            ErrorDetails = new ErrorDetails(r.Error ?? "failed") { RecommendedAction = Recommend(r.ErrorId) },
+            ErrorDetails = new ErrorDetails(r.Error ?? "failed") { RecommendedAction = RecommendedActionFor(r.ErrorId) },
         };
 
-    static string Recommend(string? id) => id switch
+    /// <summary>The recommendation an item error with this ErrorId carries: what to do, in plain words.</summary>
+    public static string RecommendedActionFor(string? id) => id switch
     {
         "ObjectNotFound" => "Check the bucket and key (or URL) for typos.",
         "LocalFileNotFound" => "Check the local path for typos (relative paths start at the current location, Get-Location).",
         "AccessDenied" or "NoCredentials" => "Check the credentials and profile for this store (see Get-Help about_FiftyOneCache).",
         "InvalidMediaPath" => "Use s3://bucket/key, gs://bucket/key, a MinIO path, an http(s):// URL or a local path.",
         "LargerThanCache" => "Raise the limit with Set-MediaCacheConfig -CacheSizeBytes, or use -1 for no limit.",
-        "TransferFailed" => "Every retry failed (the message names the host and how long was spent): check that the server is up and reachable from here, then run again.",
+        "TransferFailed" => "Check that the server is up and reachable from this machine (network, proxy, firewall), then run the command again.",
+        "HostNotFound" => "Check the host name in the URL (or the store's endpoint in its configuration) for typos; if it is right, check this machine's DNS settings.",
         "WriteFailed" => "Check free space and permissions in the cache directory (Get-MediaCacheConfig shows it).",
         "ChecksumMismatch" => "The bytes received did not match the store's checksum three times; the object may be changing. Run again later.",
         _ => "Run again; transient failures are retried with backoff.",

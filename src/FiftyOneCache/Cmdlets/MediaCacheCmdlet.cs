@@ -49,12 +49,23 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
         MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent
             : GetVariableValue("WhatIfPreference") is { } pref && LanguagePrimitives.IsTrue(pref);
 
+    /// <summary>
+    /// Verbose output only when it is asked for (-Verbose, or $VerbosePreference). PowerShell turns a cmdlet's verbose
+    /// messages into prompts (Inquire) under -Debug without -Verbose; -Debug asks for debug output, not for a
+    /// question per verbose line, so those are not written then.
+    /// </summary>
+    internal new void WriteVerbose(string text)
+    {
+        if (_verboseWanted ??= IsVerbose()) base.WriteVerbose(text);
+    }
+    bool? _verboseWanted;
+
     /// <summary>-Verbose bound, else $VerbosePreference.</summary>
     protected bool IsVerbose() =>
         MyInvocation.BoundParameters.TryGetValue("Verbose", out var v) ? ((SwitchParameter)v).IsPresent
             : GetVariableValue("VerbosePreference") is ActionPreference p && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
 
-    string SourceOf(string key) => Config.Sources.TryGetValue(key, out var s) ? s : "default";
+    string SourceOf(string key) => Config.SourcesByKey.TryGetValue(key, out var s) ? s : "default";
 
     protected CacheConfig Config
     {
@@ -66,12 +77,13 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
             try { _config = ConfigLoader.Load(overrides); }
             catch (ConfigException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "InvalidConfiguration", ErrorCategory.InvalidData, e.Source));
+                ThrowTerminatingError(ConfigErrors.Record(e));
             }
-            WriteVerbose($"Configuration file: {_config!.ConfigFilePath}{(_config.ConfigFileExists ? "" : " (not present; defaults apply)")}");
-            foreach (var (key, source) in _config.Sources.Where(s => s.Value != "default"))
-                WriteVerbose($"  {key} from {source}");
-            WriteVerbose($"Cache: {_config.CacheDir}, limit {(_config.IsUnlimited ? "none (-1)" : Sizes.Humanize(_config.CacheSizeBytes))}, {_config.NumWorkers} worker(s)");
+            // One line: where the cache is and what set it (Get-MediaCacheConfig shows the rest).
+            var set = _config!.Sources.Where(x => x.Value != "default").Select(x => $"{x.Key} from {x.Value}").ToList();
+            WriteVerbose($"Cache {_config.CacheDir}, limit {(_config.IsUnlimited ? "none (-1)" : Sizes.Humanize(_config.CacheSizeBytes))}, {_config.NumWorkers} worker(s); " +
+                         (set.Count > 0 ? string.Join(", ", set) : "all defaults") +
+                         $" ({_config.ConfigFilePath}{(_config.ConfigFileExists ? "" : ", not present")})");
             return _config;
         }
     }
@@ -88,7 +100,7 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
         }
         catch (ConfigException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "InvalidConfiguration", ErrorCategory.InvalidData, e.Source));
+            ThrowTerminatingError(ConfigErrors.Record(e));
             throw; // unreachable
         }
         catch (Exception e) when (e is not PipelineStoppedException)

@@ -5,8 +5,9 @@ namespace FiftyOneCache.Cmdlets;
 
 /// <summary>
 /// Renders a batch's <see cref="TransferProgress"/> as Write-Progress records: items done of total, bytes done of
-/// the bytes known so far, percent, rate, ETA and the item being transferred, for a batch and for one large file
-/// alike (transfers under way count by their bytes, so a single file's bar moves as it downloads).
+/// the bytes total (marked "at least" while it is still growing), percent, rate, ETA, how many files are in flight
+/// and the item being transferred, for a batch and for one large file alike (transfers under way count by their
+/// bytes, so a single file's bar moves as it downloads).
 /// </summary>
 public sealed class ProgressView(string activity, TransferProgress progress)
 {
@@ -39,10 +40,10 @@ public sealed class ProgressView(string activity, TransferProgress progress)
         }
         var parts = new List<string>();
         if (total != 1) parts.Add($"{p.Done}/{total} items");
-        var knownBytes = finished + inFlightBytes;
-        parts.Add(knownBytes > 0 ? $"{Sizes.Humanize(finished + inFlightDone)} of {Sizes.Humanize(knownBytes)}" : Sizes.Humanize(p.BytesTransferred));
+        parts.Add(Bytes(p, total, count, finished, inFlightBytes, inFlightDone));
         parts.Add(Sizes.Rate(p.BytesPerSecond));
         if (p.Failed > 0) parts.Add($"{p.Failed} failed");
+        if (count > 1) parts.Add($"{count} files in flight"); // the name below is only the one that started last
         if (count > 0 && p.CurrentItem is { } current) parts.Add(Name(current));
         var rec = new ProgressRecord(ActivityId, activity, string.Join(", ", parts)) { PercentComplete = (int)(fraction * 100) };
         if (fraction is > 0.005 and < 1)
@@ -52,6 +53,20 @@ public sealed class ProgressView(string activity, TransferProgress progress)
         }
         if (count > 0 && p.CurrentItem is { } item) rec.CurrentOperation = Engine.Diagnostics.Redact.ForDisplay(item);
         return rec;
+    }
+
+    /// <summary>
+    /// Bytes done of the bytes total. The total is the sizes of the finished and running transfers; it is final
+    /// only once all input is in and every item has finished or started. Until then it is a lower bound that grows
+    /// as transfers start, and is said to be one ("of at least"), never shown as the total.
+    /// </summary>
+    static string Bytes(TransferProgress p, long total, int count, long finished, long inFlightBytes, long inFlightDone)
+    {
+        var knownBytes = finished + inFlightBytes;
+        var done = Sizes.Humanize(finished + inFlightDone);
+        if (knownBytes <= 0) return Sizes.Humanize(p.BytesTransferred);
+        var final = p.InputComplete && p.Done + count >= total;
+        return final ? $"{done} of {Sizes.Humanize(knownBytes)}" : $"{done} of at least {Sizes.Humanize(knownBytes)}";
     }
 
     public ProgressRecord Completed() => new(ActivityId, activity, "Done") { RecordType = ProgressRecordType.Completed };

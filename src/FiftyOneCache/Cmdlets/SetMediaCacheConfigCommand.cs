@@ -33,12 +33,24 @@ public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
     [Parameter] [ValidateNotNullOrEmpty] public string? MinioConfigFile { get; set; }
     [Parameter] [ValidateNotNullOrEmpty] [ArgumentCompleter(typeof(ProfileCompleter))] public string? MinioProfile { get; set; }
 
-    /// <summary>Keys to remove from the file, so that defaults or the environment apply again.</summary>
+    /// <summary>
+    /// Settings to remove from the file, so that defaults or the environment apply again: the parameter names
+    /// (CacheSizeBytes) or FiftyOne's keys (cache_size_bytes).
+    /// </summary>
     [Parameter]
-    [ValidateSet(ConfigKeys.CacheDir, ConfigKeys.CacheSizeBytes, ConfigKeys.DownloadSizeBytes, ConfigKeys.NumWorkers, ConfigKeys.CacheAppImages,
+    [ValidateSet("CacheDir", "CacheSizeBytes", "DownloadSizeBytes", "NumWorkers", "CacheAppImages", "AwsConfigFile", "AwsProfile",
+                 "GoogleApplicationCredentials", "AzureCredentialsFile", "AzureProfile", "MinioConfigFile", "MinioProfile",
+                 ConfigKeys.CacheDir, ConfigKeys.CacheSizeBytes, ConfigKeys.DownloadSizeBytes, ConfigKeys.NumWorkers, ConfigKeys.CacheAppImages,
                  ConfigKeys.AwsConfigFile, ConfigKeys.AwsProfile, ConfigKeys.GoogleApplicationCredentials, ConfigKeys.AzureCredentialsFile,
                  ConfigKeys.AzureProfile, ConfigKeys.MinioConfigFile, ConfigKeys.MinioProfile)]
     public string[] Remove { get; set; } = Array.Empty<string>();
+
+    /// <summary>
+    /// Start the file afresh: the current file (readable or not) is kept as &lt;file&gt;.bak and replaced by one that
+    /// holds only the settings given in this call. The way out of a file that cannot be read.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Reset { get; set; }
 
     /// <summary>The JSON file to write (default: FIFTYONE_MEDIA_CACHE_CONFIG_PATH or ~/.fiftyone/media_cache_config.json).</summary>
     [Parameter]
@@ -57,7 +69,7 @@ public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
         if (CacheSizeBytes is not null)
         {
             try { changes[ConfigKeys.CacheSizeBytes] = Sizes.Parse(CacheSizeBytes); }
-            catch (FormatException e) { ThrowTerminatingError(new ErrorRecord(e, "InvalidCacheSize", ErrorCategory.InvalidArgument, CacheSizeBytes)); }
+            catch (FormatException e) { ThrowParameterError(nameof(CacheSizeBytes), CacheSizeBytes, e.Message); }
         }
         if (DownloadSizeBytes is not null)
         {
@@ -66,7 +78,7 @@ public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
                 var t = DownloadSizeBytes.Trim();
                 changes[ConfigKeys.DownloadSizeBytes] = t.StartsWith('-') ? -Sizes.Parse(t[1..]) : Sizes.Parse(t);
             }
-            catch (FormatException e) { ThrowTerminatingError(new ErrorRecord(e, "InvalidDownloadSize", ErrorCategory.InvalidArgument, DownloadSizeBytes)); }
+            catch (FormatException e) { ThrowParameterError(nameof(DownloadSizeBytes), DownloadSizeBytes, e.Message); }
         }
         if (bound.ContainsKey(nameof(NumWorkers))) changes[ConfigKeys.NumWorkers] = (long)NumWorkers;
         if (bound.ContainsKey(nameof(CacheAppImages))) changes[ConfigKeys.CacheAppImages] = CacheAppImages;
@@ -78,26 +90,43 @@ public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
         if (AzureProfile is not null) changes[ConfigKeys.AzureProfile] = AzureProfile;
         if (AwsProfile is not null) changes[ConfigKeys.AwsProfile] = AwsProfile;
         if (MinioProfile is not null) changes[ConfigKeys.MinioProfile] = MinioProfile;
-        if (changes.Count == 0 && Remove.Length == 0)
+        // Each value is checked as the file's reader will check it, and a bad one is reported against the parameter
+        // the user typed (not FiftyOne's key, which they did not type).
+        foreach (var (key, value) in changes)
+        {
+            try { ConfigValues.Parse(key, value, $"parameter -{ConfigKeys.PropertyName(key)}"); }
+            catch (ConfigException e) { ThrowParameterError(ConfigKeys.PropertyName(key), bound.TryGetValue(ConfigKeys.PropertyName(key), out var typed) ? typed : value, e.Reason); }
+        }
+        var remove = Remove.Select(r => ConfigKeys.KeyOf(r) ?? r).Distinct().ToList();
+        if (changes.Count == 0 && remove.Count == 0 && !Reset)
         {
             WriteWarning("No setting was given; nothing to change. See Get-Help Set-MediaCacheConfig.");
             return;
         }
 
         var file = ConfigPath is not null ? GetUnresolvedProviderPathFromPSPath(ConfigPath) : ConfigLoader.ResolveConfigPath();
-        var what = string.Join(", ", changes.Select(c => $"{c.Key}={c.Value}").Concat(Remove.Select(r => $"remove {r}")));
-        if (!ShouldProcess(file, $"Set {what}")) return;
-        try { ConfigFile.Update(file, changes, Remove); }
-        catch (ConfigException e) { ThrowTerminatingError(new ErrorRecord(e, "InvalidConfiguration", ErrorCategory.InvalidArgument, e.Key)); }
+        var what = string.Join(", ", changes.Select(c => $"{ConfigKeys.PropertyName(c.Key)}={c.Value}").Concat(remove.Select(r => $"remove {ConfigKeys.PropertyName(r)}")));
+        var action = Reset
+            ? $"Start the file afresh{(File.Exists(file) ? $" (keeping the current one as {ConfigFile.BackupPathOf(file)})" : "")}{(what.Length > 0 ? $" with {what}" : " with no settings")}"
+            : $"Set {what}";
+        if (!ShouldProcess(file, action)) return;
+        try
+        {
+            if (Reset && ConfigFile.Reset(file) is { } backup) WriteVerbose($"Kept the previous file as {backup}");
+            if (changes.Count > 0 || remove.Count > 0) ConfigFile.Update(file, changes, remove);
+        }
+        catch (ConfigException e) { ThrowTerminatingError(ConfigErrors.Record(e)); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { ThrowTerminatingError(new ErrorRecord(e, "ConfigWriteFailed", ErrorCategory.WriteError, file)); }
-        WriteVerbose($"Wrote {what} to {file}");
+        WriteVerbose($"Wrote {(what.Length > 0 ? what : "an empty configuration")} to {file}");
 
         foreach (var key in changes.Keys)
             if (ConfigKeys.EnvironmentVariables.TryGetValue(key, out var env) && Environment.GetEnvironmentVariable(env) is not null)
-                WriteWarning($"{env} is set in this session and overrides {key} from the file.");
+                WriteWarning($"{env} is set in this session and overrides {ConfigKeys.PropertyName(key)} from the file.");
 
-        var effective = ConfigLoader.Load(configPath: file);
+        CacheConfig effective;
+        try { effective = ConfigLoader.Load(configPath: file); }
+        catch (ConfigException e) { ThrowTerminatingError(ConfigErrors.Record(e)); throw; }
         if (changes.ContainsKey(ConfigKeys.CacheSizeBytes) && !effective.IsUnlimited && Directory.Exists(effective.CacheDir))
         {
             var cache = CacheSessions.Get(effective);
@@ -106,5 +135,19 @@ public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet
             Log.Drain(this);
         }
         if (PassThru) WriteObject(effective);
+    }
+
+    /// <summary>A value the user typed that cannot be used: named by its parameter, terminating as a bad argument is.</summary>
+    void ThrowParameterError(string parameter, object? typed, string reason)
+    {
+        var shown = typed is string or null ? $"'{typed}'" : typed.ToString();
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Cannot set -{parameter} to {shown}: {reason}"),
+            "InvalidParameterValue", ErrorCategory.InvalidArgument, typed)
+        {
+            ErrorDetails = new ErrorDetails($"Cannot set -{parameter} to {shown}: {reason}")
+            {
+                RecommendedAction = $"See Get-Help Set-MediaCacheConfig -Parameter {parameter} for the values it takes.",
+            },
+        });
     }
 }

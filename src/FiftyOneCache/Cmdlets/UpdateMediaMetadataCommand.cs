@@ -71,17 +71,17 @@ public sealed class UpdateMediaMetadataCommand : MediaBatchCmdlet
         catch (Exception e) when (e is not PipelineStoppedException and not OperationCanceledException)
         {
             _failed++;
-            var err = new ErrorRecord(new MediaCacheItemException($"{result.Path}: cannot compute metadata: {e.Message}"), "MetadataFailed",
-                ErrorCategory.InvalidData, result.TargetObject ?? result.Path);
+            var err = new ErrorRecord(new MediaCacheItemException($"{result.Source}: cannot compute metadata: {e.Message}"), "MetadataFailed",
+                ErrorCategory.InvalidData, result.TargetObject ?? result.Source);
             if (SkipFailures) WriteWarning(err.Exception.Message); else WriteError(err);
             return;
         }
         _computed++;
         if (result.TargetObject is SampleRef sample)
         {
-            if (_writer is not null) _writer.Add(sample, metadata with { Path = result.Path });
+            if (_writer is not null) _writer.Add(sample, metadata with { Source = result.Source });
         }
-        else WriteObject(metadata with { Path = result.Path }); // the item as given, so that it pipes into the other cmdlets
+        else WriteObject(metadata with { Source = result.Source }); // the item as given, so that it pipes into the other cmdlets
     }
 
     protected override void Failed(MediaItemResult result) => _failed++;

@@ -9,6 +9,7 @@ namespace FiftyOneCache.Hosting;
 /// The documented resolver pattern: only the engine assembly is routed into the dependency context. The
 /// resolver is registered when this assembly loads (before PowerShell inspects the cmdlet types, which already
 /// need the engine) and stays registered across Remove-Module/Import-Module -Force, since the assembly stays loaded.
+/// The engine's public types are then made resolvable by name in scripts (<see cref="EngineTypeNames"/>).
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
@@ -25,9 +26,17 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         AssemblyLoadContext.Default.Resolving += ResolveEngine;
     }
 
-    public void OnImport() => Register();
+    public void OnImport()
+    {
+        Register();
+        EngineTypeNames.Register();
+    }
 
-    public void OnRemove(PSModuleInfo module) => CacheSessions.CloseAll();
+    public void OnRemove(PSModuleInfo module)
+    {
+        EngineTypeNames.Unregister();
+        CacheSessions.CloseAll();
+    }
 
     static Assembly? ResolveEngine(AssemblyLoadContext _, AssemblyName name) =>
         name.Name == "FiftyOneCache.Engine" && _context is not null ? _context.LoadFromAssemblyName(name) : null;

@@ -6,8 +6,8 @@ namespace FiftyOneCache.Paths;
 /// <summary>
 /// -Path / -LiteralPath for the commands that act on what is cached (Clear-MediaCache, Get-MediaCacheStats,
 /// Get-MediaCacheEntry). A -Path with wildcard characters is matched, case-sensitively as object keys are, against
-/// the sources of the cached entries; a pattern that matches nothing is an error, as a mistyped pattern must not
-/// pass silently. The item spelled exactly like the pattern counts as a match (keys and URLs may contain '?' or
+/// the sources of the cached entries; a pattern that matches nothing yields nothing, silently (as Remove-Item
+/// and Get-ChildItem do; -Verbose says so). The item spelled exactly like the pattern counts as a match (keys and URLs may contain '?' or
 /// '['). -LiteralPath takes names as they are. Local paths are resolved as the shell resolves them.
 /// </summary>
 internal sealed class CachedItemSelector(PSCmdlet cmdlet, ItemPathResolver resolver)
@@ -35,10 +35,9 @@ internal sealed class CachedItemSelector(PSCmdlet cmdlet, ItemPathResolver resol
                 yield return e.Source;
             }
         }
+        // As Get-ChildItem and Remove-Item: a wildcard that matches nothing is no error (a literal name is).
         if (matched == 0)
-            cmdlet.WriteError(new ErrorRecord(
-                new ItemNotFoundException($"No cached item matches '{input}'. Get-MediaCacheEntry lists what is cached; use -LiteralPath for a name that contains wildcard characters."),
-                "NoCachedItemMatches", ErrorCategory.ObjectNotFound, input));
+            cmdlet.WriteVerbose($"No cached item matches '{input}' (use -LiteralPath for a name that contains wildcard characters).");
     }
 
     /// <summary>The text before the first wildcard character: narrows the index query, the pattern decides.</summary>

@@ -31,9 +31,9 @@ public class ConfigTests
         Assert.Equal("/from/file", c.CacheDir);
         Assert.True(c.IsUnlimited);
         Assert.Equal(7, c.NumWorkers);
-        Assert.Equal($"file:{file}", c.Sources["cache_dir"]);
-        Assert.Equal("env:FIFTYONE_MEDIA_CACHE_SIZE_BYTES", c.Sources["cache_size_bytes"]);
-        Assert.Equal("parameter", c.Sources["num_workers"]);
+        Assert.Equal($"file:{file}", c.SourcesByKey["cache_dir"]);
+        Assert.Equal("env:FIFTYONE_MEDIA_CACHE_SIZE_BYTES", c.Sources["CacheSizeBytes"]);
+        Assert.Equal("parameter", c.SourcesByKey["num_workers"]);
     }
 
     [Theory]

@@ -69,6 +69,12 @@ public class DownloadTests
             Assert.Equal(ItemStatus.Downloaded, r.Status);
             Assert.True(sw.Elapsed >= TimeSpan.FromSeconds(1.9), $"Retry-After not honoured: {sw.Elapsed}");
             Assert.Equal(EngineHarness.Sha(bytes), EngineHarness.ShaFile(r.LocalPath!));
+            // Each retry after a reset or a truncation asked only for the bytes still missing, not the object again.
+            var asked = await h.RangesAsked("flaky.bin");
+            var resumed = asked.Select(a => System.Text.RegularExpressions.Regex.Match(a, @"^bytes=(\d+)-(\d*)$"))
+                .Where(m => m.Success && long.Parse(m.Groups[1].Value) > 0).ToList();
+            Assert.True(resumed.Count >= 2, $"expected two resumed ranges after a reset and a truncation; asked: [{string.Join(", ", asked)}]");
+            Assert.All(resumed, m => Assert.Equal("399999", m.Groups[2].Value));
         }
         finally { await EngineHarness.ClearFaults(); }
     }

@@ -48,6 +48,13 @@ internal sealed class EngineHarness : IDisposable
         return stats.TryGetProperty($"/{Prefix}/{name}", out var n) ? n.GetInt32() : 0;
     }
 
+    /// <summary>The Range headers the server was asked for <paramref name="name"/>, in order.</summary>
+    public async Task<List<string>> RangesAsked(string name)
+    {
+        var stats = JsonDocument.Parse(await Http.GetStringAsync($"{Servers.HttpUrl}/__stats")).RootElement.GetProperty("ranges");
+        return stats.TryGetProperty($"/{Prefix}/{name}", out var l) ? l.EnumerateArray().Select(e => e.GetString()!).ToList() : new List<string>();
+    }
+
     public async Task<List<MediaItemResult>> Run(IEnumerable<string> paths, ProcessOptions? options = null, CancellationToken ct = default)
     {
         var input = Channel.CreateUnbounded<WorkItem>();

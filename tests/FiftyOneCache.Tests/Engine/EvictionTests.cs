@@ -67,11 +67,19 @@ public class EvictionTests
         var url = h.Serve("r.bin", EngineHarness.Random(3000));
         var r = (await h.Run(new[] { url })).Single();
         var rel = Path.GetRelativePath(h.Config.CacheDir, r.LocalPath!).Replace('\\', '/');
-        h.Cache.Index.Reserve(rel, url, 3000);                   // a crash after rename, before commit
-        h.Cache.Index.Reserve("http/x/gone.bin", "http://x/gone.bin", 999); // a crash before rename
+        h.Cache.Index.Reserve(rel, url, 5);                      // a crash after rename, before commit (the row still says 5 bytes)
+        const string gone = "media/http/x/gone.bin";              // a crash before rename: a reservation and a part file
+        h.Cache.Index.Reserve(gone, "http://x/gone.bin", 999);
+        var goneFull = h.Cache.FullPathOf(gone);
+        Directory.CreateDirectory(Path.GetDirectoryName(goneFull)!);
+        File.WriteAllBytes(Downloader.TempPathFor(goneFull), new byte[400]);
+        Assert.Equal(IndexEntry.Pending, h.Cache.Index.Get(gone)!.State);
         h.Reopen();
-        Assert.Equal(IndexEntry.Complete, h.Cache.Index.Get(rel)!.State);
-        Assert.Null(h.Cache.Index.Get("media/http/x/gone.bin"));
+        var adopted = h.Cache.Index.Get(rel)!;
+        Assert.Equal(IndexEntry.Complete, adopted.State);
+        Assert.Equal(3000, adopted.Size); // the file's real size, not the reservation's
+        Assert.Null(h.Cache.Index.Get(gone));
+        Assert.False(File.Exists(Downloader.TempPathFor(goneFull)), "the dead download's part file was left behind");
         Assert.True(h.Cache.Verify(false).Healthy);
     }
 

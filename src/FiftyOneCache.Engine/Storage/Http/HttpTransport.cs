@@ -66,12 +66,26 @@ public sealed class HttpTransport : IDisposable
 
     static RemoteStat StatFrom(HttpResponseMessage resp, long size)
     {
-        var etag = resp.Headers.ETag?.ToString();
         var ranges = resp.Headers.AcceptRanges.Contains("bytes") || resp.StatusCode == HttpStatusCode.PartialContent;
         string? checksum = null;
         if (resp.Content.Headers.ContentMD5 is { Length: 16 } md5) checksum = "md5:" + Convert.ToHexString(md5).ToLowerInvariant();
-        return new RemoteStat(size, RemoteStat.NormalizeETag(etag), checksum, resp.Content.Headers.LastModified, ranges);
+        return new RemoteStat(size, ValidatorOf(resp), checksum, resp.Content.Headers.LastModified, ranges);
     }
+
+    /// <summary>
+    /// The response's ETag; from a server that sends none, its Last-Modified date as a weak validator (a date is
+    /// one, RFC 9110 8.8.1). Kept in the index like an ETag, it lets -Update see that an object has not changed
+    /// (and reads use If-Unmodified-Since/If-Range with the date instead of If-Match).
+    /// </summary>
+    static string? ValidatorOf(HttpResponseMessage resp) =>
+        RemoteStat.NormalizeETag(resp.Headers.ETag?.ToString())
+        ?? (resp.Content.Headers.LastModified is { } lm ? LastModifiedValidator(lm) : null);
+
+    const string LastModifiedPrefix = "W/\"last-modified:";
+
+    public static string LastModifiedValidator(DateTimeOffset lastModified) => $"{LastModifiedPrefix}{lastModified.ToUnixTimeSeconds()}\"";
+
+    static bool IsLastModifiedValidator(string? validator) => validator?.StartsWith(LastModifiedPrefix, StringComparison.Ordinal) == true;
 
     /// <summary>
     /// A plain GET whose headers serve as the stat: one request instead of HEAD + GET. A response without a
@@ -116,6 +130,12 @@ public sealed class HttpTransport : IDisposable
             if (range is not null) req.Headers.IfRange = new RangeConditionHeaderValue(quoted);
             else req.Headers.IfMatch.Add(quoted);
         }
+        else if (IsLastModifiedValidator(expected.ETag) && expected.LastModified is { } lm)
+        {
+            // No ETag to pin the read to: the date does it (a changed object fails with 412, or a range comes whole).
+            if (range is not null) req.Headers.IfRange = new RangeConditionHeaderValue(lm);
+            else req.Headers.IfUnmodifiedSince = lm;
+        }
         var resp = await SendAsync(req, what, ct).ConfigureAwait(false);
         try
         {
@@ -125,7 +145,7 @@ public sealed class HttpTransport : IDisposable
                 if (resp.StatusCode != HttpStatusCode.PartialContent)
                 {
                     // If-Range failed (the object changed) or the server ignores ranges.
-                    var now = RemoteStat.NormalizeETag(resp.Headers.ETag?.ToString());
+                    var now = ValidatorOf(resp);
                     if (expected.ETag is not null && now is not null && now != expected.ETag)
                         throw new StoreException(StoreErrorKind.Changed, $"{what} changed while it was being downloaded");
                     throw new StoreException(StoreErrorKind.Permanent, $"{what}: the server ignored a range request");
@@ -155,6 +175,10 @@ public sealed class HttpTransport : IDisposable
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new StoreException(StoreErrorKind.Transient, $"{what}: no answer within {ReadTimeout.TotalSeconds:F0} s");
+        }
+        catch (HttpRequestException e) when (RetryPolicy.IsHostNotFound(e))
+        {
+            throw RetryPolicy.HostNotFound(what, e);
         }
         catch (HttpRequestException e)
         {

@@ -6,11 +6,13 @@ namespace FiftyOneCache.Cmdlets;
 
 /// <summary>
 /// FiftyOne's cache statistics for the whole cache, or for the given items. Reads only: a cache directory that
-/// does not exist is reported with a warning and empty statistics, never created.
+/// does not exist is reported with a warning and empty statistics, never created. Get-MediaCacheStats, the name
+/// of earlier versions, is an alias.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "MediaCacheStats", DefaultParameterSetName = AllSet, HelpUri = HelpLinks.Base + "Get-MediaCacheStats.md")]
+[Cmdlet(VerbsCommon.Get, "MediaCacheStatistic", DefaultParameterSetName = AllSet, HelpUri = HelpLinks.Base + "Get-MediaCacheStatistic.md")]
+[Alias("Get-MediaCacheStats")]
 [OutputType(typeof(CacheStats))]
-public sealed class GetMediaCacheStatsCommand : DatasetInputCmdlet
+public sealed class GetMediaCacheStatisticCommand : DatasetInputCmdlet
 {
     const string AllSet = "All";
     const string PathSet = "Path";
@@ -20,13 +22,15 @@ public sealed class GetMediaCacheStatsCommand : DatasetInputCmdlet
 
     /// <summary>Restrict the statistics to these paths; wildcards match cached items.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
-    [Alias("FilePath", "Uri", "Url", "Source")]
+    [Alias("FilePath", "Uri", "Url")]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(CachedSourceCompleter))]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Restrict the statistics to these paths, taken exactly as written.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralSet)]
-    [Alias("PSPath", "LP", "FullName")] // files from Get-ChildItem are literal names (and bind here only, not ambiguously)
+    [Alias("Source", "PSPath", "LP", "FullName")] // Source first: the module's objects name their item by it (their PSPath is the local file)
+    [ArgumentCompleter(typeof(CachedSourceCompleter))]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     bool _exists;
@@ -72,7 +76,7 @@ public sealed class GetMediaCacheStatsCommand : DatasetInputCmdlet
         var requested = items?.LongCount();
         return new CacheStats
         {
-            CacheDir = Config.CacheDir, CacheSize = limit, CacheSizeStr = Sizes.Humanize(limit), CurrentSizeStr = Sizes.Humanize(0),
+            CacheDir = Config.CacheDir, CacheSize = limit,
             LoadFactor = limit > 0 ? 0 : null, Scope = items is null ? "All" : "Items", RequestedCount = requested, MissingCount = requested,
         };
     }

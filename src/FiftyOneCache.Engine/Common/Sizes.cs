@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace FiftyOneCache.Engine.Cache;
+namespace FiftyOneCache.Engine;
 
 /// <summary>The one way sizes and durations are written everywhere: views, messages, progress and statistics.</summary>
 public static class Sizes

@@ -1,0 +1,2 @@
+// Types shared by the whole engine (ErrorKind, Sizes) live in its root namespace.
+global using FiftyOneCache.Engine;
