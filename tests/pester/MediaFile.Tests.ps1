@@ -206,7 +206,7 @@ Describe 'MediaFile operations across stores and rules' {
     }
 }
 
-Describe 'Copy-MediaFile -Dataset (upload_media)' {
+Describe 'MediaFile operations: Copy-MediaFile -Dataset (upload_media)' {
     BeforeAll {
         $script:dir = New-TestCache; Set-StoreEnv
         $script:uri = $servers.mongo.uri

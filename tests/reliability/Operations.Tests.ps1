@@ -135,7 +135,7 @@ Describe 'Storage operations reliability' {
     }
 
     It 'prints no secret in any error or verbose line' {
-        $secret = 'c2VjcmV0LWtleS0' + [guid]::NewGuid().ToString('N') + '=='
+        $bytes = [byte[]]::new(64); [Random]::Shared.NextBytes($bytes); $secret = [Convert]::ToBase64String($bytes)   # a well-formed, wrong account key
         $env:AZURE_STORAGE_ACCOUNT = 'devstoreaccount1'; $env:AZURE_STORAGE_KEY = $secret; $env:AZURE_STORAGE_ACCOUNT_URL = $servers.azure.url
         $f = Join-Path $work 'secret-test.bin'; New-File $f 1000
         $lines = & { Copy-MediaFile $f "$($servers.azure.url)/nope-$run/x.bin" -Verbose; Get-MediaFile "$($servers.azure.url)/nope-$run/" -Verbose; Remove-MediaFile "$($servers.azure.url)/nope-$run/x.bin" -Force -Verbose } *>&1 | ForEach-Object { "$_" }

@@ -29,7 +29,10 @@ public sealed class DatasetUpload(MediaFileOperations ops, FiftyOneDataset datas
         foreach (var s in samples)
         {
             string rel;
-            if (root is not null)
+            var folder = destination.EndsWith('/') ? destination : destination + "/";
+            if (s.FilePath.StartsWith(folder, StringComparison.Ordinal) && s.FilePath.Length > folder.Length)
+                rel = s.FilePath[folder.Length..]; // uploaded by an earlier run (-UpdateFilePath): it stays where it is
+            else if (root is not null)
             {
                 rel = Path.GetRelativePath(root, s.FilePath).Replace('\\', '/');
                 if (rel.StartsWith("../", StringComparison.Ordinal) || rel == ".." || Path.IsPathRooted(rel))
@@ -48,6 +51,12 @@ public sealed class DatasetUpload(MediaFileOperations ops, FiftyOneDataset datas
     public async Task<TransferResult> UploadAsync(DatasetUploadItem item, TransferOptions options, bool updateFilePath, UploadCacheMode cacheMode,
         OperationProgress? progress, CancellationToken ct)
     {
+        if (item.Local == item.Remote)
+        {
+            // An earlier, interrupted run uploaded it and pointed the sample at it: nothing to upload or update.
+            var stat = await ops.StatAsync(item.Remote, ct).ConfigureAwait(false);
+            return new TransferResult { Path = item.Remote, Source = item.Local, Status = TransferStatus.Skipped, Size = stat.Size, ETag = stat.ETag, Method = "already uploaded" };
+        }
         var r = await ops.CopyAsync(new TransferPair(item.Local, item.Remote), options, progress, ct).ConfigureAwait(false);
         // The upload is verified (or an identical object was already there): only now may the sample point at it.
         if (updateFilePath)

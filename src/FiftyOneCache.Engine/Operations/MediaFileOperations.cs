@@ -18,6 +18,13 @@ public sealed class MediaFileOperations(MediaCache cache)
 
     public MediaRef Parse(string path) => cache.Parser.Parse(path);
 
+    /// <summary>What the store says a file is (NotFound as a <see cref="StoreException"/>).</summary>
+    public Task<RemoteStat> StatAsync(string path, CancellationToken ct)
+    {
+        var m = Parse(path);
+        return StoreOf(m).Read.StatAsync(m, ct);
+    }
+
     (IObjectStore Read, IStoreOperations? Write) StoreOf(MediaRef m)
     {
         if (m.IsLocal) return (LocalStore.Instance, LocalStore.Instance);
