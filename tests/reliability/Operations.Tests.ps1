@@ -138,7 +138,7 @@ Describe 'Storage operations reliability' {
         $bytes = [byte[]]::new(64); [Random]::Shared.NextBytes($bytes); $secret = [Convert]::ToBase64String($bytes)   # a well-formed, wrong account key
         $env:AZURE_STORAGE_ACCOUNT = 'devstoreaccount1'; $env:AZURE_STORAGE_KEY = $secret; $env:AZURE_STORAGE_ACCOUNT_URL = $servers.azure.url
         $f = Join-Path $work 'secret-test.bin'; New-File $f 1000
-        $lines = & { Copy-MediaFile $f "$($servers.azure.url)/nope-$run/x.bin" -Verbose; Get-MediaFile "$($servers.azure.url)/nope-$run/" -Verbose; Remove-MediaFile "$($servers.azure.url)/nope-$run/x.bin" -Force -Verbose } *>&1 | ForEach-Object { "$_" }
+        $lines = & { Copy-MediaFile $f "$($servers.azure.url)/nope-$run/x.bin" -Verbose -ErrorAction Continue; Get-MediaFile "$($servers.azure.url)/nope-$run/" -Verbose -ErrorAction Continue; Remove-MediaFile "$($servers.azure.url)/nope-$run/x.bin" -Force -Verbose -ErrorAction Continue } *>&1 | ForEach-Object { "$_" }
         $leaks = @($lines | Where-Object { $_.Contains($secret) -or $_.Contains($secret.TrimEnd('=')) }).Count
         Write-ReliabilityFigure 'ops-no-secrets' @{ linesChecked = @($lines).Count; linesWithSecret = $leaks }
         @($lines).Count | Should -BeGreaterThan 0
