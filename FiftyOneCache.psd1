@@ -11,7 +11,8 @@
     CmdletsToExport        = @(
         'Get-MediaLocalPath', 'Invoke-MediaDownload', 'Get-MediaCacheStatistic', 'Clear-MediaCache', 'Remove-MediaCacheEntry',
         'Set-MediaCacheConfig', 'Get-MediaCacheConfig', 'Get-MediaCacheEntry', 'Test-MediaCache', 'Update-MediaMetadata',
-        'New-CvatAnnotation', 'Get-MediaPrewarmReport'
+        'New-CvatAnnotation', 'Get-MediaPrewarmReport',
+        'Get-MediaFile', 'Copy-MediaFile', 'Move-MediaFile', 'Remove-MediaFile'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @('Get-MediaCacheStats')

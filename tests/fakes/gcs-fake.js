@@ -1,10 +1,12 @@
 'use strict';
-// A fake of the Google Cloud Storage JSON API v1 (objects.get/list/insert/delete, alt=media with Range,
+// A fake of the Google Cloud Storage JSON API v1 (objects.get/list/insert/delete/rewrite, alt=media with Range,
+// media/multipart/chunked resumable uploads (308 + Range), ifGenerationMatch preconditions and x-goog-hash checks,
 // x-goog-hash, Google's JSON error shape) that the real Google.Cloud.Storage.V1 client runs against unmodified.
 // Both path forms are served: /storage/v1/b/... and /b/... (STORAGE_EMULATOR_HOST given with or without the
 // API root), plus /download/storage/v1/... for media. Not GCS: POST/DELETE /__faults, GET /__stats, POST /__reset.
 const http = require('http');
 const crypto = require('crypto');
+const zlib = require('zlib');
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -55,9 +57,15 @@ function start({ port = 0, host = '127.0.0.1', requireAuth = false } = {}) {
     }
     return null;
   }
-  const readBody = req => new Promise(resolve => { const c = []; req.on('data', d => c.push(d)); req.on('end', () => resolve(Buffer.concat(c))); });
+  // The .NET client gzips JSON request bodies (Content-Encoding: gzip), as GCS accepts.
+  const readBody = req => new Promise(resolve => { const c = []; req.on('data', d => c.push(d)); req.on('end', () => {
+    const b = Buffer.concat(c);
+    resolve(/gzip/i.test(req.headers['content-encoding'] || '') ? zlib.gunzipSync(b) : b);
+  }); });
 
-  const server = http.createServer(async (req, res) => {
+  // A bad request must answer 400, never take the whole harness down.
+  const server = http.createServer((req, res) => handle(req, res).catch(e => { try { error(res, 400, `Bad request: ${e.message}`, 'invalid'); } catch { res.destroy(); } }));
+  const handle = async (req, res) => {
     const base = `http://${req.headers.host}`;
     const raw = req.url;
     const q = new URL(raw, 'http://x').searchParams;
@@ -78,18 +86,28 @@ function start({ port = 0, host = '127.0.0.1', requireAuth = false } = {}) {
     if ((m = /^\/b\/([^/]+)\/o$/.exec(path)) && req.method === 'POST' && upload) {
       const body = await readBody(req);
       const type = q.get('uploadType');
-      if (type === 'media') return json(res, 200, resource(put(m[1], q.get('name'), body, req.headers['content-type']), base));
+      if (type === 'media') {
+        if (!precondition(res, m[1], q.get('name'), q)) return;
+        return json(res, 200, resource(put(m[1], q.get('name'), body, req.headers['content-type']), base));
+      }
       if (type === 'multipart') {
         const boundary = /boundary="?([^";]+)"?/.exec(req.headers['content-type'] || '')?.[1];
         const parts = body.toString('latin1').split(`--${boundary}`).slice(1, -1);
         const meta = JSON.parse(parts[0].split('\r\n\r\n').slice(1).join('\r\n\r\n').trim());
         const dataPart = parts[1].slice(parts[1].indexOf('\r\n\r\n') + 4, -2);
-        return json(res, 200, resource(put(m[1], meta.name, Buffer.from(dataPart, 'latin1'), meta.contentType), base));
+        if (!precondition(res, m[1], meta.name, q)) return;
+        const bytes = Buffer.from(dataPart, 'latin1');
+        if (meta.md5Hash && meta.md5Hash !== crypto.createHash('md5').update(bytes).digest('base64')) return error(res, 400, 'Provided MD5 hash does not match the calculated MD5 hash of the data.', 'invalid');
+        if (meta.crc32c && meta.crc32c !== crc32c(bytes)) return error(res, 400, 'Provided CRC32C does not match the calculated CRC32C of the data.', 'invalid');
+        return json(res, 200, resource(put(m[1], meta.name, bytes, meta.contentType), base));
       }
       if (type === 'resumable') {
         const meta = body.length ? JSON.parse(body.toString()) : {};
         const id = crypto.randomBytes(8).toString('hex');
-        sessions.set(id, { bucket: m[1], name: meta.name || q.get('name'), contentType: meta.contentType });
+        const name = meta.name || q.get('name');
+        if (!name) return error(res, 400, 'Required parameter: name', 'required');
+        if (!precondition(res, m[1], name, q)) return;
+        sessions.set(id, { bucket: m[1], name, contentType: meta.contentType, chunks: [], received: 0, q });
         res.writeHead(200, { Location: `${base}/upload/storage/v1/b/${m[1]}/o?uploadType=resumable&upload_id=${id}`, 'Content-Length': '0' });
         return res.end();
       }
@@ -99,15 +117,30 @@ function start({ port = 0, host = '127.0.0.1', requireAuth = false } = {}) {
       const s = sessions.get(q.get('upload_id'));
       if (!s) return error(res, 404, 'No such upload session', 'notFound');
       const body = await readBody(req);
-      sessions.delete(q.get('upload_id'));
-      return json(res, 200, resource(put(s.bucket, s.name, body, s.contentType), base));
+      return resumableChunk(req, res, q.get('upload_id'), s, body, base);
     }
     if ((m = /^\/b\/([^/]+)\/o$/.exec(path)) && req.method === 'GET') return list(res, m[1], q, base);
+    if ((m = /^\/b\/([^/]+)\/o\/([^/]+)\/(rewriteTo|copyTo)\/b\/([^/]+)\/o\/([^/]+)$/.exec(path)) && req.method === 'POST') {
+      const [sb, so, db, dn] = [m[1], decodeURIComponent(m[2]), m[4], decodeURIComponent(m[5])];
+      const src = buckets.get(sb)?.get(so);
+      if (!buckets.has(sb) || !buckets.has(db)) return error(res, 404, 'The specified bucket does not exist.', 'notFound');
+      if (!src) return error(res, 404, `No such object: ${sb}/${so}`, 'notFound');
+      if (q.get('ifSourceGenerationMatch') && q.get('ifSourceGenerationMatch') !== src.generation) return error(res, 412, 'Precondition Failed', 'conditionNotMet');
+      if (!precondition(res, db, dn, q)) return;
+      copies++;
+      const o = put(db, dn, Buffer.from(src.data), src.contentType);
+      if (m[3] === 'copyTo') return json(res, 200, resource(o, base));
+      return json(res, 200, { kind: 'storage#rewriteResponse', totalBytesRewritten: String(o.data.length), objectSize: String(o.data.length), done: true, resource: resource(o, base) });
+    }
     if ((m = /^\/b\/([^/]+)\/o\/([^/]+)$/.exec(path))) {
       const b = m[1], name = decodeURIComponent(m[2]);
       if (!buckets.has(b)) return error(res, 404, 'The specified bucket does not exist.', 'notFound');
       const o = buckets.get(b).get(name);
-      if (req.method === 'DELETE') { if (!o) return error(res, 404, `No such object: ${b}/${name}`, 'notFound'); buckets.get(b).delete(name); res.writeHead(204); return res.end(); }
+      if (req.method === 'DELETE') {
+        if (!o) return error(res, 404, `No such object: ${b}/${name}`, 'notFound');
+        if (q.get('ifGenerationMatch') && q.get('ifGenerationMatch') !== o.generation) return error(res, 412, 'Precondition Failed', 'conditionNotMet');
+        buckets.get(b).delete(name); res.writeHead(204); return res.end();
+      }
       if (!o) return error(res, 404, `No such object: ${b}/${name}`, 'notFound');
       if (q.get('generation') && q.get('generation') !== o.generation) return error(res, 404, `No such object: ${b}/${name}#${q.get('generation')}`, 'notFound');
       if (q.get('ifGenerationMatch') && q.get('ifGenerationMatch') !== o.generation) return error(res, 412, 'Precondition Failed', 'conditionNotMet');
@@ -120,8 +153,59 @@ function start({ port = 0, host = '127.0.0.1', requireAuth = false } = {}) {
     }
     if (path === '/b' && req.method === 'POST') { const meta = JSON.parse((await readBody(req)).toString() || '{}'); bucket(meta.name); return json(res, 200, { kind: 'storage#bucket', id: meta.name, name: meta.name }); }
     error(res, 400, `Unsupported request ${req.method} ${path}`, 'invalid');
-  });
+  };
   const sessions = new Map();
+  let copies = 0;
+
+  // ifGenerationMatch on a write: 0 means "only if there is no live object", N "only if the live one is generation N".
+  function precondition(res, b, name, q) {
+    const want = q.get('ifGenerationMatch');
+    if (want === null) return true;
+    const o = buckets.get(b)?.get(name);
+    if (want === '0' ? !o : o && o.generation === want) return true;
+    error(res, 412, 'At least one of the pre-conditions you specified did not hold.', 'conditionNotMet');
+    return false;
+  }
+
+  // A chunk of a resumable upload (Content-Range "bytes a-b/total", "bytes a-b/*", or "bytes */total" to ask how
+  // far it got). Intermediate chunks must be multiples of 256 KiB and start where the last ended; each is answered
+  // 308 with the Range persisted so far. The final chunk's x-goog-hash (crc32c, md5) is checked: a mismatch is a
+  // 400 and no object is created. Completing twice answers the object again, as GCS does.
+  function resumableChunk(req, res, id, s, body, base) {
+    if (s.done) return json(res, 200, resource(s.done, base));
+    const cr = req.headers['content-range'] || '';
+    let mm;
+    const persisted = () => { const h = s.received ? { Range: `bytes=0-${s.received - 1}` } : {}; res.writeHead(308, { ...h, 'Content-Length': '0' }); res.end(); };
+    if ((mm = /^bytes \*\/(\d+|\*)$/.exec(cr))) {
+      if (mm[1] !== '*' && Number(mm[1]) === s.received) return finish();
+      return persisted();
+    }
+    if (!cr) { s.chunks.push(body); s.received += body.length; return finish(); } // a single PUT with the whole body
+    if (!(mm = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(cr))) return error(res, 400, `Invalid Content-Range: ${cr}`, 'invalid');
+    const [from, to] = [Number(mm[1]), Number(mm[2])];
+    if (to - from + 1 !== body.length) return error(res, 400, 'Content-Range does not match the body length', 'invalid');
+    if (from !== s.received) {
+      if (from < s.received && to < s.received) return persisted(); // a chunk sent again after a lost answer
+      return error(res, 400, `Invalid request: the chunk starts at ${from} but ${s.received} bytes are persisted`, 'invalid');
+    }
+    const total = mm[3] === '*' ? null : Number(mm[3]);
+    if ((total === null || to + 1 < total) && body.length % (256 * 1024) !== 0)
+      return error(res, 400, 'Invalid request. The number of bytes uploaded is required to be equal or greater than 262144, except for the final request (it\'s recommended to be the exact multiple of 262144).', 'invalid');
+    s.chunks.push(body); s.received += body.length;
+    if (total === null || s.received < total) return persisted();
+    return finish();
+
+    function finish() {
+      const data = Buffer.concat(s.chunks);
+      const hash = req.headers['x-goog-hash'] || '';
+      const crc = /crc32c=([^,]+)/.exec(hash)?.[1], md5 = /md5=([^,]+)/.exec(hash)?.[1];
+      if (crc && crc !== crc32c(data)) { sessions.delete(id); return error(res, 400, 'Provided CRC32C "' + crc + '" doesn\'t match calculated CRC32C "' + crc32c(data) + '".', 'invalid'); }
+      if (md5 && md5 !== crypto.createHash('md5').update(data).digest('base64')) { sessions.delete(id); return error(res, 400, 'Provided MD5 hash doesn\'t match calculated MD5 hash.', 'invalid'); }
+      if (!precondition(res, s.bucket, s.name, s.q)) { sessions.delete(id); return; }
+      s.done = put(s.bucket, s.name, data, s.contentType);
+      return json(res, 200, resource(s.done, base));
+    }
+  }
 
   function json(res, code, o) { res.writeHead(code, { 'Content-Type': 'application/json; charset=UTF-8' }); res.end(JSON.stringify(o)); }
 
@@ -166,7 +250,7 @@ function start({ port = 0, host = '127.0.0.1', requireAuth = false } = {}) {
   }
 
   function control(req, res, path) {
-    if (path === '/__stats') return json(res, 200, { requests: Object.fromEntries(counts) });
+    if (path === '/__stats') return json(res, 200, { requests: Object.fromEntries(counts), copies, openUploads: sessions.size });
     if (path === '/__reset') { counts.clear(); rules = []; return json(res, 200, { ok: true }); }
     if (path === '/__faults') {
       if (req.method === 'DELETE') { rules = []; return json(res, 200, { ok: true }); }

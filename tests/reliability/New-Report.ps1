@@ -11,6 +11,9 @@ $titles = [ordered]@{
     'concurrency-limit' = '2b. Concurrency: size limit at 50% with a clearer and a stats reader'; 'faults' = '3. Faults'
     'disk-full' = '4. Disk full (ENOSPC on a 4 MB tmpfs)'; 'hostile-paths' = '5a. Hostile paths'; 'hostile-settings' = '5b. Hostile settings'
     'file-modes' = '6a. File modes'; 'secrets' = '6b. Planted credentials'; 'crash-azure' = '1b. Crash (SIGKILL mid-prewarm, Azure)'
+    'ops-sigkill-multipart' = '7a. Operations: SIGKILL during a multipart upload'; 'ops-move-destination-fails' = '7b. Operations: a move whose destination fails'
+    'ops-dataset-upload-killed' = '7c. Operations: dataset upload with -UpdateFilePath killed (10 runs)'; 'ops-local-escape' = '7d. Operations: local destinations not escaped'
+    'ops-no-secrets' = '7e. Operations: no secret in errors or verbose output'
 }
 # Every part the run recorded: the known ones in order, then any other (a new suite's) under its own name.
 $parts = @($titles.Keys | Where-Object { $_ -in $rows.part }) + @($rows.part | Sort-Object -Unique | Where-Object { $_ -notin $titles.Keys })

@@ -14,7 +14,7 @@ function start({ port = 0, host = '127.0.0.1', target }) {
     const url = new URL(req.url, 'http://x');
     if (url.pathname.startsWith('/__')) return control(req, res, url);
     counts.set(`${req.method} ${url.pathname}`, (counts.get(`${req.method} ${url.pathname}`) || 0) + 1);
-    const rule = faults.take(url.pathname, req.method);
+    const rule = faults.take(url.pathname, req.method, url.search);
     if (rule && rule.kind === 'status') { req.resume(); return sendWithFault(res, rule); }
     const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers, agent }, upRes => {
       if (!rule || rule.kind === 'wrong-etag') {

@@ -1,7 +1,8 @@
 'use strict';
 // Fault rules shared by the HTTP test server and the fault-injecting proxy.
 // A rule: { match, kind: status|reset|truncate|drip|wrong-etag, status, retryAfter, times, afterBytes, delayMs,
-//          body, contentType (status only) }.
+//          body, contentType (status only), method (only requests of this method), search (only requests whose
+//          query string contains it, e.g. 'comp=blocklist' for Azure's block-list commit) }.
 // Rules are tried in order; a matching rule with `times` left is consumed.
 class Faults {
   constructor() { this.rules = []; this.injected = 0; }
@@ -9,9 +10,11 @@ class Faults {
   clear() { this.rules = []; }
   // `method` HEAD skips rules that only act on a body (reset, truncate, drip), so a HEAD before the GET
   // does not use them up.
-  take(path, method) {
+  take(path, method, search = '') {
     for (const r of this.rules) {
       if (r.times <= 0) continue;
+      if (r.method && r.method !== method) continue;
+      if (r.search && !search.includes(r.search)) continue;
       if (method === 'HEAD' && (r.kind === 'reset' || r.kind === 'truncate' || r.kind === 'drip')) continue;
       const m = r.match ?? '';
       const hit = m.startsWith('/') && m.endsWith('/') && m.length > 1 ? new RegExp(m.slice(1, -1)).test(path) : path.includes(m);

@@ -1,0 +1,329 @@
+using System.Diagnostics;
+using FiftyOneCache.Engine.Cache;
+using FiftyOneCache.Engine.Diagnostics;
+using FiftyOneCache.Engine.Paths;
+using FiftyOneCache.Engine.Storage;
+using FiftyOneCache.Engine.Storage.Local;
+
+namespace FiftyOneCache.Engine.Operations;
+
+/// <summary>
+/// FiftyOne's list_files, copy_files, move_files and delete_files on every store: the planning (what goes where),
+/// skip-if-same, server-side copies within a store, streaming between stores, the source deleted only after the
+/// destination is verified, and the cache kept coherent with what was written or removed.
+/// </summary>
+public sealed class MediaFileOperations(MediaCache cache)
+{
+    public MediaCache Cache => cache;
+
+    public MediaRef Parse(string path) => cache.Parser.Parse(path);
+
+    /// <summary>What the store says a file is (NotFound as a <see cref="StoreException"/>).</summary>
+    public Task<RemoteStat> StatAsync(string path, CancellationToken ct)
+    {
+        var m = Parse(path);
+        return StoreOf(m).Read.StatAsync(m, ct);
+    }
+
+    (IObjectStore Read, IStoreOperations? Write) StoreOf(MediaRef m)
+    {
+        if (m.IsLocal) return (LocalStore.Instance, LocalStore.Instance);
+        var s = cache.Stores.Get(m.Store);
+        return (s, s as IStoreOperations);
+    }
+
+    static bool IsFolderText(string text) => text.EndsWith('/') || text.EndsWith('\\');
+
+    // ---- list_files -------------------------------------------------------------------------------------------
+
+    /// <summary>Files under a folder, sorted; a missing folder gives none (FiftyOne returns []).</summary>
+    public async Task<List<MediaFileInfo>> ListAsync(string folder, bool recurse, bool relative, bool includeHidden, CancellationToken ct)
+    {
+        var m = Parse(folder);
+        if (m.Store == Storage.Http.HttpBackend.StoreName)
+            throw new StoreException(StoreErrorKind.Permanent, $"'{Redact.ForDisplay(folder)}': http(s) URLs cannot be listed; list s3://, gs://, Azure, MinIO or local folders");
+        var prefix = m.IsLocal ? m with { Key = Path.GetFullPath(m.Key) } : m.Key.Length == 0 || m.Key.EndsWith('/') ? m : m with { Key = m.Key + "/" };
+        var (store, _) = StoreOf(prefix);
+        var found = new List<MediaFileInfo>();
+        try
+        {
+            await foreach (var item in store.ListAsync(prefix, ct).ConfigureAwait(false))
+            {
+                var rel = RelativeOf(prefix, item.Item);
+                if (rel.Length == 0 || !recurse && rel.Contains('/')) continue;
+                if (!includeHidden && rel.Split('/').Any(s => s.StartsWith('.'))) continue;
+                var stat = item.Stat;
+                found.Add(new MediaFileInfo(relative ? rel : item.Item.Original, stat?.Size ?? 0, stat?.LastModified, stat?.ETag) { Store = m.Store, RelativePath = rel });
+            }
+        }
+        catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound) { return []; }
+        found.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return found;
+    }
+
+    static string RelativeOf(MediaRef prefix, MediaRef item) => prefix.IsLocal
+        ? Path.GetRelativePath(prefix.Key, item.Key).Replace('\\', '/')
+        : item.Key.StartsWith(prefix.Key, StringComparison.Ordinal) ? item.Key[prefix.Key.Length..] : item.Key;
+
+    // ---- planning ---------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The pairs one -Path/-Destination means: a folder source (trailing '/', or a local folder) with -Recurse gives
+    /// every file under it at the same relative place under the destination; a destination ending in '/' (or an
+    /// existing local folder) takes the source's name, as Copy-Item.
+    /// </summary>
+    public async Task<List<TransferPair>> PlanAsync(string source, string destination, bool recurse, CancellationToken ct)
+    {
+        var src = Parse(source);
+        var dst = Parse(destination);
+        var srcIsFolder = IsFolderText(source) || src.IsLocal && Directory.Exists(src.Key);
+        if (srcIsFolder)
+        {
+            if (!recurse) throw new OperationException(source, $"'{Redact.ForDisplay(source)}' is a folder: add -Recurse to copy what is under it", errorId: "SourceIsFolder");
+            var files = await ListAsync(source, recurse: true, relative: false, includeHidden: true, ct).ConfigureAwait(false);
+            return files.Select(f =>
+            {
+                try { return new TransferPair(f.Path, Join(destination, f.RelativePath, dst)); }
+                catch (OperationException e) { return new TransferPair(f.Path, "") { Error = new OperationException(f.Path, e.Message, e, e.ErrorId) }; }
+            }).ToList();
+        }
+        if (IsFolderText(destination) || dst.IsLocal && Directory.Exists(dst.Key))
+            return [new TransferPair(source, Join(destination, BaseName(src), dst))];
+        return [new TransferPair(source, destination)];
+    }
+
+    public static string BaseName(MediaRef m)
+    {
+        var key = m.IsLocal ? m.Key : m.Key;
+        var name = key.TrimEnd('/', '\\');
+        var cut = name.LastIndexOfAny(['/', '\\']);
+        return cut >= 0 ? name[(cut + 1)..] : name;
+    }
+
+    /// <summary>A relative path under a folder. A local folder is never escaped (no '..' or absolute path gets out).</summary>
+    public static string Join(string folder, string relative, MediaRef? parsedFolder = null)
+    {
+        if (parsedFolder is { IsLocal: true } local || parsedFolder is null && !folder.Contains("://", StringComparison.Ordinal))
+        {
+            var root = Path.GetFullPath(parsedFolder?.Key ?? folder).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+            var full = Path.GetFullPath(Path.Combine(root, relative.Replace('/', Path.DirectorySeparatorChar)));
+            if (!full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                throw new OperationException(relative, $"'{relative}' would be written outside the destination folder '{root}'", errorId: "DestinationOutsideFolder");
+            return full;
+        }
+        return folder.TrimEnd('/') + "/" + relative.TrimStart('/');
+    }
+
+    // ---- copy_files / move_files ------------------------------------------------------------------------------
+
+    public async Task<TransferResult> CopyAsync(TransferPair pair, TransferOptions options, OperationProgress? progress, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var src = Parse(pair.Source);
+        var dst = Parse(pair.Destination);
+        if (dst.Store == Storage.Http.HttpBackend.StoreName)
+            throw new OperationException(pair.Destination, $"'{Redact.ForDisplay(pair.Destination)}': http(s) URLs cannot be written; copy to s3://, gs://, Azure, MinIO or a local path", errorId: "DestinationNotWritable");
+        if (options.Move && src.Store == Storage.Http.HttpBackend.StoreName)
+            throw new OperationException(pair.Source, $"'{Redact.ForDisplay(pair.Source)}': an http(s) source cannot be moved (it cannot be deleted); use Copy-MediaFile", errorId: "SourceNotDeletable");
+        if (src.Canonical == dst.Canonical)
+            throw new OperationException(pair.Source, $"'{Redact.ForDisplay(pair.Source)}' is its own destination", errorId: "SameSourceAndDestination");
+        var (srcStore, srcOps) = StoreOf(src);
+        var (dstStore, dstOps) = StoreOf(dst);
+        if (dstOps is null)
+            throw new OperationException(pair.Destination, $"the {dst.Store} store cannot be written", errorId: "DestinationNotWritable");
+
+        var srcStat = await srcStore.StatAsync(src, ct).ConfigureAwait(false);
+        progress?.Started(pair.Source, srcStat.Size);
+        var dstStat = await TryStatAsync(dstStore, dst, ct).ConfigureAwait(false);
+        if (dstStat is not null && !options.Force)
+        {
+            string? why = options.NoClobber ? "the destination exists (-NoClobber)"
+                : await SameAsync(src, srcStat, dst, dstStat, ct).ConfigureAwait(false) ? "the destination is identical" : null;
+            if (why is not null)
+            {
+                progress?.Transferred(srcStat.Size);
+                if (options.Move && !options.NoClobber)
+                {
+                    await DeleteSourceAsync(src, srcOps!, ct).ConfigureAwait(false);
+                    return Result(pair, TransferStatus.Moved, dstStat, "identical destination; source removed", clock);
+                }
+                return Result(pair, TransferStatus.Skipped, dstStat, why, clock);
+            }
+        }
+
+        if (options.Move && src.IsLocal && dst.IsLocal && LocalStore.TryRename(src.Key, dst.Key, overwrite: !options.NoClobber))
+        {
+            var st = await dstStore.StatAsync(dst, ct).ConfigureAwait(false);
+            progress?.Transferred(srcStat.Size);
+            return Result(pair, TransferStatus.Moved, st, "rename", clock);
+        }
+
+        RemoteStat? written = null;
+        var method = "server-side";
+        var upload = options.Upload with { IfNotExists = options.NoClobber };
+        if (src.Store == dst.Store && !src.IsLocal && dstOps is not null)
+        {
+            written = await dstOps.CopyWithinAsync(src, srcStat, dst, upload, ct).ConfigureAwait(false);
+            if (written is not null) progress?.Transferred(srcStat.Size);
+        }
+        if (written is null)
+        {
+            method = "streamed";
+            long sent = 0;
+            // The whole transfer is one attempt of the retry policy: a transient failure re-reads the source from the start.
+            written = await RetryPolicy.Default.RunAsync(async attempt =>
+            {
+                if (sent > 0) { progress?.Transferred(-sent); sent = 0; }
+                await using var body = await srcStore.OpenReadAsync(src, srcStat, null, ct).ConfigureAwait(false);
+                await using var counted = new ProgressStream(body, srcStat.Size, n => { sent += n; progress?.Transferred(n); });
+                return await dstOps!.WriteAsync(dst, counted, srcStat.Size, upload, ct).ConfigureAwait(false);
+            }, $"copying '{Redact.ForDisplay(pair.Source)}'", cache.Log, ct).ConfigureAwait(false);
+        }
+        Verify(pair, srcStat, written);
+        await CacheCoherence.DropAsync(cache, dst, ct).ConfigureAwait(false);
+        if (options.Move)
+        {
+            await DeleteSourceAsync(src, srcOps!, ct).ConfigureAwait(false);
+            return Result(pair, TransferStatus.Moved, written, method, clock);
+        }
+        return Result(pair, TransferStatus.Copied, written, method, clock);
+    }
+
+    /// <summary>After the destination was verified: the source goes, and its cached copy with it.</summary>
+    async Task DeleteSourceAsync(MediaRef src, IStoreOperations ops, CancellationToken ct)
+    {
+        await ops.DeleteAsync(src, ct).ConfigureAwait(false);
+        await CacheCoherence.DropAsync(cache, src, ct).ConfigureAwait(false);
+    }
+
+    static void Verify(TransferPair pair, RemoteStat src, RemoteStat written)
+    {
+        if (written.Size != src.Size)
+            throw new StoreException(StoreErrorKind.Corrupt, $"'{Redact.ForDisplay(pair.Destination)}' holds {written.Size} bytes where the source has {src.Size}");
+        if (src.Checksum is { } a && written.Checksum is { } b && a.Split(':')[0] == b.Split(':')[0] && a != b)
+            throw new StoreException(StoreErrorKind.Corrupt, $"'{Redact.ForDisplay(pair.Destination)}' has checksum {b} where the source has {a}");
+    }
+
+    static TransferResult Result(TransferPair pair, TransferStatus status, RemoteStat stat, string method, Stopwatch clock) => new()
+    {
+        Path = pair.Destination, Source = pair.Source, Status = status, Size = stat.Size, ETag = stat.ETag, Checksum = stat.Checksum, Method = method, Duration = clock.Elapsed,
+    };
+
+    static async Task<RemoteStat?> TryStatAsync(IObjectStore store, MediaRef m, CancellationToken ct)
+    {
+        try { return await store.StatAsync(m, ct).ConfigureAwait(false); }
+        catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound) { return null; }
+    }
+
+    /// <summary>
+    /// Same size and the same checksum, by whatever both sides can say: MD5 (S3/MinIO single-part ETags, GCS md5Hash,
+    /// Azure Content-MD5, a local file hashed), CRC32C, or S3's multipart ETag recomputed over a local file.
+    /// </summary>
+    async Task<bool> SameAsync(MediaRef a, RemoteStat sa, MediaRef b, RemoteStat sb, CancellationToken ct)
+    {
+        if (sa.Size != sb.Size) return false;
+        if (!a.IsLocal && !b.IsLocal && a.Store == b.Store && sa.ETag is not null && sa.ETag == sb.ETag) return true;
+        foreach (var kind in new[] { "md5", "crc32c" })
+        {
+            var x = await DigestAsync(a, sa, kind, ct).ConfigureAwait(false);
+            if (x is null) continue;
+            var y = await DigestAsync(b, sb, kind, ct).ConfigureAwait(false);
+            if (y is not null) return x == y;
+        }
+        if (MultipartETag(sa) is { } ma && b.IsLocal) return ma == await LocalMultipartETagAsync(b.Key, ma, ct).ConfigureAwait(false);
+        if (MultipartETag(sb) is { } mb && a.IsLocal) return mb == await LocalMultipartETagAsync(a.Key, mb, ct).ConfigureAwait(false);
+        return false;
+    }
+
+    static async Task<string?> DigestAsync(MediaRef m, RemoteStat s, string kind, CancellationToken ct)
+    {
+        if (s.Checksum is { } c && c.StartsWith(kind + ":", StringComparison.Ordinal)) return c;
+        if (kind == "md5" && m.Store is Storage.S3.S3Backend.StoreName or Storage.Minio.MinioBackend.StoreName && s.ETag is { Length: 32 } e && e.All(char.IsAsciiHexDigit))
+            return "md5:" + e.ToLowerInvariant();
+        if (m.IsLocal) return await Checksums.ChecksumVerifier.ComputeAsync(kind, m.Key, ct).ConfigureAwait(false);
+        return null;
+    }
+
+    static string? MultipartETag(RemoteStat s) => s.ETag is { } e && e.Contains('-') && e.Length > 33 ? e.ToLowerInvariant() : null;
+
+    /// <summary>S3's multipart ETag of a local file, with the part size this module uploads with.</summary>
+    static async Task<string> LocalMultipartETagAsync(string path, string like, CancellationToken ct)
+    {
+        var partSize = (int)UploadOptions.DefaultPartSize;
+        var md5s = new List<byte[]>();
+        await using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var buffer = new byte[partSize];
+        while (true)
+        {
+            var n = await fs.ReadAtLeastAsync(buffer, partSize, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+            if (n == 0) break;
+            md5s.Add(System.Security.Cryptography.MD5.HashData(buffer.AsSpan(0, n)));
+            if (n < partSize) break;
+        }
+        _ = like;
+        return PartUploader.MultipartETag(md5s);
+    }
+
+    // ---- delete_files -----------------------------------------------------------------------------------------
+
+    /// <summary>The files one -Path means: itself, or with -Recurse everything under a folder.</summary>
+    public async Task<List<string>> PlanDeleteAsync(string path, bool recurse, CancellationToken ct)
+    {
+        var m = Parse(path);
+        if (m.Store == Storage.Http.HttpBackend.StoreName)
+            throw new OperationException(path, $"'{Redact.ForDisplay(path)}': http(s) URLs cannot be deleted", errorId: "DestinationNotWritable");
+        if (IsFolderText(path) || m.IsLocal && Directory.Exists(m.Key))
+        {
+            if (!recurse) throw new OperationException(path, $"'{Redact.ForDisplay(path)}' is a folder: add -Recurse to delete what is under it", errorId: "SourceIsFolder");
+            return (await ListAsync(path, recurse: true, relative: false, includeHidden: true, ct).ConfigureAwait(false)).Select(f => f.Path).ToList();
+        }
+        return [path];
+    }
+
+    /// <summary>Deletes files; many of one S3 bucket go in DeleteObjects batches. One outcome per path.</summary>
+    public async IAsyncEnumerable<Outcome<string, TransferResult>> DeleteAsync(IReadOnlyList<string> paths, int workers, OperationProgress? progress,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var batched = new List<(string Path, MediaRef Ref, IBatchDelete Store)>();
+        var single = new List<string>();
+        foreach (var p in paths)
+        {
+            MediaRef? m = null;
+            try { m = Parse(p); }
+            catch (InvalidMediaPathException) { single.Add(p); continue; } // reported by the per-item path below
+            if (!m.IsLocal && m.Store != Storage.Http.HttpBackend.StoreName && cache.Stores.Get(m.Store) is IBatchDelete b && paths.Count > 1) batched.Add((p, m, b));
+            else single.Add(p);
+        }
+        foreach (var group in batched.GroupBy(x => x.Store))
+        foreach (var chunk in group.Chunk(1000))
+        {
+            IReadOnlyList<StoreException?>? errors = null;
+            Exception? all = null;
+            try { errors = await group.Key.DeleteManyAsync(chunk.Select(c => c.Ref).ToList(), ct).ConfigureAwait(false); }
+            catch (StoreException e) { all = e; }
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var err = all ?? errors![i];
+                if (err is null) await CacheCoherence.DropAsync(cache, chunk[i].Ref, ct).ConfigureAwait(false);
+                yield return err is null
+                    ? new(chunk[i].Path, new TransferResult { Path = chunk[i].Path, Status = TransferStatus.Removed, Method = "batch" }, null)
+                    : new(chunk[i].Path, null, err);
+            }
+        }
+        var reader = OperationRunner.Run(single, workers, async (p, token) =>
+        {
+            var m = Parse(p);
+            var (_, ops) = StoreOf(m);
+            if (ops is null) throw new OperationException(p, $"the {m.Store} store cannot delete", errorId: "DestinationNotWritable");
+            var existed = await ops.DeleteAsync(m, token).ConfigureAwait(false);
+            await CacheCoherence.DropAsync(cache, m, token).ConfigureAwait(false);
+            if (!existed) throw new OperationException(p, $"'{Redact.ForDisplay(p)}' was not found", errorId: "ObjectNotFound");
+            return new TransferResult { Path = p, Status = TransferStatus.Removed, Method = "delete" };
+        }, ct);
+        await foreach (var o in reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            if (o.Result is not null) progress?.Transferred(0);
+            yield return o;
+        }
+    }
+}
