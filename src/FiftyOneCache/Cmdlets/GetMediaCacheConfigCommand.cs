@@ -13,26 +13,26 @@ namespace FiftyOneCache.Cmdlets;
 [OutputType(typeof(CacheConfig))]
 public sealed class GetMediaCacheConfigCommand : MediaCacheCmdlet
 {
-    protected override void EndProcessing() => WriteObject(ConfigView.Of(Config, withSources: true));
+    protected override void EndProcessing() => WriteObject(ConfigView.Of(Config));
 }
 
 /// <summary>
 /// A configuration as PowerShell shows it: each store setting as a property named after its key (aws_profile as
-/// AwsProfile, a plug-in's keys alike) and, on request, each store's credential-source trace in Stores.
+/// AwsProfile, a plug-in's keys alike); each store's credential-source trace is the type's Stores property
+/// (FiftyOneCache.types.ps1xml), computed when it is read.
 /// </summary>
-internal static class ConfigView
+public static class ConfigView
 {
-    public static PSObject Of(CacheConfig config, bool withSources)
+    internal static PSObject Of(CacheConfig config)
     {
         var o = new PSObject(config);
         foreach (var def in ConfigKeys.StoreKeys)
             if (o.Properties[def.ParameterName] is null) o.Properties.Add(new PSNoteProperty(def.ParameterName, config.Setting(def.Key)));
-        if (withSources) o.Properties.Add(new PSNoteProperty("Stores", Sources(config)));
         return o;
     }
 
     /// <summary>Store name → where its credentials and settings come from; a configuration that cannot be used says why.</summary>
-    static OrderedDictionary Sources(CacheConfig config)
+    public static OrderedDictionary Sources(CacheConfig config)
     {
         var d = new OrderedDictionary(StringComparer.Ordinal);
         try

@@ -154,7 +154,7 @@ public sealed class SetMediaCacheConfigCommand : MediaCacheCmdlet, IDynamicParam
             cache.EvictAsync(Cancel).GetAwaiter().GetResult();
             Log.Drain(this);
         }
-        if (PassThru) WriteObject(ConfigView.Of(effective, withSources: false));
+        if (PassThru) WriteObject(ConfigView.Of(effective));
     }
 
     /// <summary>A value the user typed that cannot be used: named by its parameter, terminating as a bad argument is.</summary>

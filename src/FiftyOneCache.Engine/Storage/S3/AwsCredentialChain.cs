@@ -11,7 +11,11 @@ namespace FiftyOneCache.Engine.Storage.S3;
 /// </summary>
 public static class AwsCredentialChain
 {
-    public static (AWSCredentials Credentials, string Source) Resolve(AwsSharedConfig files, string profileName, bool profileExplicit, Func<string, string?> env)
+    /// <param name="describeOnly">Only say where the credentials would come from: no provider that talks to the
+    /// network (instance metadata, containers, web identity) is created, so nothing leaves the machine; the
+    /// credentials returned are then null.</param>
+    public static (AWSCredentials Credentials, string Source) Resolve(AwsSharedConfig files, string profileName, bool profileExplicit, Func<string, string?> env,
+                                                                      bool describeOnly = false)
     {
         if (!profileExplicit && EnvironmentKeys(env) is { } fromEnv) return fromEnv;
 
@@ -22,13 +26,13 @@ public static class AwsCredentialChain
         if (profile is not null && values is not null && (values.ContainsKey("role_arn") || values.ContainsKey("web_identity_token_file")))
             return FromProfile(profile, source, where);
         if (!profileExplicit && NonEmpty(env("AWS_WEB_IDENTITY_TOKEN_FILE")) is { } tokenFile && NonEmpty(env("AWS_ROLE_ARN")) is { } roleArn)
-            return (new AssumeRoleWithWebIdentityCredentials(tokenFile, roleArn, NonEmpty(env("AWS_ROLE_SESSION_NAME"))),
+            return (describeOnly ? null! : new AssumeRoleWithWebIdentityCredentials(tokenFile, roleArn, NonEmpty(env("AWS_ROLE_SESSION_NAME"))),
                     "web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN)");
         if (profile is { CanCreateAWSCredentials: true }) return FromProfile(profile, source, where);
         if (NonEmpty(env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) is not null || NonEmpty(env("AWS_CONTAINER_CREDENTIALS_FULL_URI")) is not null)
-            return (new GenericContainerCredentials(), "container credentials (AWS_CONTAINER_CREDENTIALS_*)");
+            return (describeOnly ? null! : new GenericContainerCredentials(), "container credentials (AWS_CONTAINER_CREDENTIALS_*)");
         if (!string.Equals(env("AWS_EC2_METADATA_DISABLED"), "true", StringComparison.OrdinalIgnoreCase))
-            return (new InstanceProfileAWSCredentials(), "instance metadata (IMDS)");
+            return (describeOnly ? null! : new InstanceProfileAWSCredentials(), "instance metadata (IMDS)");
         throw new StoreException(StoreErrorKind.NoCredentials,
             $"no AWS credentials found: checked the environment (AWS_ACCESS_KEY_ID), profile '{profileName}' in {where}, " +
             "web identity and container variables; instance metadata is disabled (AWS_EC2_METADATA_DISABLED). " +

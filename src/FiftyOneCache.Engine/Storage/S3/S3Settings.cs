@@ -64,7 +64,7 @@ public sealed class S3Settings
     public static string DescribeSource(CacheConfig config, Func<string, string?> env)
     {
         var (files, profileName, explicitProfile, profile) = Scope(config, env);
-        var (_, source) = AwsCredentialChain.Resolve(files, profileName, explicitProfile, env);
+        var (_, source) = AwsCredentialChain.Resolve(files, profileName, explicitProfile, env, describeOnly: true);
         var region = NonEmpty(env("AWS_DEFAULT_REGION")) ?? Value(profile, "region") ?? NonEmpty(env("AWS_REGION")) ?? "us-east-1";
         var (endpoint, endpointSource) = ResolveEndpoint(files, profile, profileName, env);
         return $"{source}; {(endpoint is null ? "AWS endpoints" : $"endpoint {endpoint} (from {endpointSource})")}; region {region}";
