@@ -44,7 +44,7 @@ Describe 'Sharding' {
 
     It 'splits a list into disjoint shards that together cover it' {
         $seen = foreach ($i in 0..2) { ($urls | Invoke-MediaDownload -Shard "$i/3").Source }
-        @($seen).Count | Should -Be $urls.Count
+        @($seen).Count | Should -Be $urls.Count -Because "each item is in exactly one shard (seen: $(@($seen) -join ', '))"
         @($seen | Sort-Object -Unique).Count | Should -Be $urls.Count
     }
 

@@ -143,7 +143,11 @@ $urls = @($expected.Keys | Sort-Object { Get-Random })
 $bad = 0; $n = 0
 $urls | Get-MediaLocalPath -BatchSize 10 | ForEach-Object -Begin { $i = 0 } -Process {
     $h = (Get-FileHash -LiteralPath $_ -Algorithm SHA256 -ErrorAction SilentlyContinue).Hash
-    if ($h -ne $expected[$urls[$i]]) { $bad++ }
+    if ($h -ne $expected[$urls[$i]]) {
+        $bad++
+        # Say what was wrong, so that a failure names its cause: gone, or another object's bytes (output out of order).
+        if ($bad -le 5) { [Console]::Error.WriteLine("BAD #$i $($urls[$i]) -> $_ : $(if (-not (Test-Path -LiteralPath $_)) { 'missing' } elseif ($expected.Values -contains $h) { 'another item' } else { 'different bytes' })") }
+    }
     $i++; $n++
 }
 "RESULT $n $bad"
