@@ -30,9 +30,9 @@ Describe '-Shard Auto' {
             $verbose = $( $r = $urls | Invoke-MediaDownload -Shard Auto -Verbose ) 4>&1
             ($verbose | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like 'Shard *' }).Message | Should -Match "^Shard $i/3 from .*$says"
             $explicit = @(Clear-EngineVars; $urls | Invoke-MediaDownload -Shard "$i/3")
-            @($r).Count | Should -BeGreaterThan 0
-            ($r.Source | Sort-Object) | Should -Be ($explicit.Source | Sort-Object)
-            $r.Source
+            # A shard may be empty (the hash decides, and the server's port is in every URL): then both are.
+            @($r | ForEach-Object Source | Sort-Object) | Should -Be @($explicit | ForEach-Object Source | Sort-Object)
+            $r | ForEach-Object Source
         }
         @($seen).Count | Should -Be $urls.Count
         @($seen | Sort-Object -Unique).Count | Should -Be $urls.Count
