@@ -24,25 +24,13 @@ if (-not $time) { throw '/usr/bin/time is needed for CPU seconds' }
 $Root = Split-Path $PSScriptRoot -Parent
 $launch = Get-PwshLaunch
 $max = ($Counts | Measure-Object -Maximum).Maximum
-$ticks = [double](& getconf CLK_TCK)
-function Get-CpuSeconds([int] $ProcessId) {
-    $stat = Get-Content "/proc/$ProcessId/stat" -Raw -ErrorAction SilentlyContinue
-    if (-not $stat) { return 0.0 }
-    $f = $stat.Substring($stat.LastIndexOf(')') + 2) -split ' '   # from the 3rd field on: utime is the 14th
-    return ([double]$f[11] + [double]$f[12]) / $ticks
-}
+. (Join-Path $PSScriptRoot 'MemBench.ps1')
 
 # ------------------------------------------------------------------------------------------ server and data
-$psi = [Diagnostics.ProcessStartInfo]::new('node')
-foreach ($a in @((Join-Path $Root 'bench/memserver.js'), '--port', '0', '--max-seconds', '3600')) { $psi.ArgumentList.Add($a) }
-$psi.UseShellExecute = $false
-$psi.RedirectStandardOutput = $true
-$server = [Diagnostics.Process]::Start($psi)
+$memServer = Start-MemServer $Root
+$server = $memServer.Process
 try {
-    $ready = $server.StandardOutput.ReadLineAsync()
-    if (-not $ready.Wait(20000)) { throw 'memserver did not start in 20 s' }
-    $port = ($ready.Result | ConvertFrom-Json).port
-    $endpoint = "http://127.0.0.1:$port"
+    $endpoint = $memServer.Endpoint
     $src = Join-Path $Work 'cheap-src'
     Invoke-Native node @((Join-Path $Root 'bench/gen.js'), '--dir', $src, '--count', "$max", '--size', "$ObjectBytes")
     $names = @(Get-ChildItem $src -File | Sort-Object Name | ForEach-Object Name)
@@ -54,14 +42,8 @@ try {
 
     $destRoot = Join-Path $Work 'cheap-dest'
     $script:serial = 0
-    $timing = Join-Path $Work 'cheap-time.txt'
-    $access = @{ AWS_ACCESS_KEY_ID = 'bench'; AWS_SECRET_ACCESS_KEY = 'bench-secret'; AWS_REGION = 'us-east-1'; AWS_DEFAULT_REGION = 'us-east-1'
-                 AWS_ENDPOINT_URL = $endpoint; AWS_CONFIG_FILE = (Join-Path $Work 'aws-none'); AWS_SHARED_CREDENTIALS_FILE = (Join-Path $Work 'aws-none')
-                 AWS_PROFILE = $null; AWS_DEFAULT_PROFILE = $null; AWS_CA_BUNDLE = $null }
-    $focEnv = $access + @{ FIFTYONE_MEDIA_CACHE_DIR = '{dest}'; FIFTYONE_MEDIA_CACHE_CONFIG_PATH = (Join-Path $Work 'no-config.json'); FIFTYONE_MEDIA_CACHE_SIZE_BYTES = $null; FIFTYONE_MEDIA_CACHE_NUM_WORKERS = $null }
-    $rcEnv = @{ RCLONE_CONFIG = (Join-Path $Work 'rclone-none.conf'); RCLONE_CONFIG_MEM_TYPE = 's3'; RCLONE_CONFIG_MEM_PROVIDER = 'Other'
-                RCLONE_CONFIG_MEM_ENDPOINT = $endpoint; RCLONE_CONFIG_MEM_ACCESS_KEY_ID = 'bench'; RCLONE_CONFIG_MEM_SECRET_ACCESS_KEY = 'bench-secret'
-                RCLONE_CONFIG_MEM_REGION = 'us-east-1'; RCLONE_CONFIG_MEM_FORCE_PATH_STYLE = 'true'; AWS_CA_BUNDLE = $null }
+    $envs = New-MemBenchEnv $endpoint $Work
+    $access = $envs.Aws; $focEnv = $envs.Foc; $rcEnv = $envs.Rclone
     $psd1 = Join-Path $ModuleDir 'FiftyOneCache.psd1'
     $curlConfig = @{}
     foreach ($n in $Counts) {
@@ -90,19 +72,10 @@ try {
         $t = $tools[$Tool]
         $dest = Join-Path $destRoot ("{0:000}-{1}-{2}" -f ++$script:serial, $Tool, $N)
         New-Item -ItemType Directory -Force $dest | Out-Null
-        $cmd = @(& $t.Command $N | ForEach-Object { "$_".Replace('{dest}', $dest) })
-        $envVars = $t.Env.Clone()
-        foreach ($k in @($envVars.Keys)) { if ($envVars[$k] -is [string]) { $envVars[$k] = $envVars[$k].Replace('{dest}', $dest) } }
-        $log = Join-Path $Work "cheap-$Tool-$N-$Run.log"
-        & sync
-        $s0 = Get-CpuSeconds $server.Id
-        Invoke-WithEnv $envVars { & $time -f '%e %U %S' -o $timing $cmd[0] @($cmd | Select-Object -Skip 1) *> $log }
-        if ($LASTEXITCODE -ne 0) { throw "$Tool failed ($LASTEXITCODE) on $N objects: $((Get-Content $log -Tail 5) -join ' | ')" }
-        $srv = (Get-CpuSeconds $server.Id) - $s0
+        $x = Invoke-TimedProcess $time @(& $t.Command $N) $t.Env $dest (Join-Path $Work "cheap-$Tool-$N-$Run.log") $memServer
         $files = @([IO.Directory]::EnumerateFiles($dest, '*', [IO.SearchOption]::AllDirectories) | Where-Object { $_ -notmatch '[\\/]\.fiftyonecache[\\/]' }).Count
         if ($files -ne $N) { throw "$Tool left $files of $N files" }
-        $f = (Get-Content $timing | Where-Object { $_ -match '^\d' } | Select-Object -Last 1) -split ' '
-        return [pscustomobject]@{ Wall = [double]$f[0]; Cpu = [double]$f[1] + [double]$f[2]; ServerCpu = [Math]::Round($srv, 3) }
+        return $x
     }
 
     $r = [ordered]@{ counts = $Counts; objectBytes = $ObjectBytes; runs = [ordered]@{} }
@@ -121,6 +94,6 @@ try {
     $r.serverTotalCpu = [Math]::Round((Get-CpuSeconds $server.Id) - $serverStart, 3)   # every run, and the gaps between them
     return $r
 } finally {
-    if (-not $server.HasExited) { $server.Kill(); $null = $server.WaitForExit(5000) }
+    Stop-MemServer $memServer
     foreach ($d in (Join-Path $Work 'cheap-dest'), (Join-Path $Work 'cheap-src')) { if (Test-Path $d) { & rm -rf -- $d } }
 }

@@ -4,11 +4,14 @@ param(
     [switch] $Quick,
     # 'whole': only scenario 7 (whole process: wall and CPU seconds per tool), written to bench/whole-process.md.
     # 'cheap': only scenario 8 (CPU per object on bench/memserver.js, 1,000 and 4,000 objects), written to bench/cheap.md.
+    # 'upload': only scenario 9 (uploads and server-side copies on bench/memserver.js), written to bench/upload.md.
     [string] $Filter,
     # With -Filter cheap: tools to leave out (foc, rclone, curl, aws).
     [string[]] $CheapSkip = @(),
-    # With -Filter cheap: another build of the module, measured beside this one in the same runs (before/after).
+    # With -Filter cheap or upload: another build of the module, measured beside this one in the same runs (before/after).
     [string] $CheapBaseline,
+    # With -Filter upload: tools (foc, rclone, aws) or cases (small, big, copy) to leave out.
+    [string[]] $UploadSkip = @(),
     # Where results.md/.json/.svg go (default: bench/ in the repository).
     [string] $OutputDir,
     # Use the module already in out/FiftyOneCache (the Pester smoke test runs beside a loaded module).
@@ -232,6 +235,17 @@ if ($Filter -eq 'cheap') {
     [ordered]@{ date = (Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm') + ' UTC'; load = "$loadAtStart"; table = @($rowsC); measurements = $c } |
         ConvertTo-Json -Depth 8 | Set-Content (Join-Path $OutputDir 'cheap.json') -Encoding utf8NoBOM
     Write-Host $sb.ToString()
+    return
+}
+if ($Filter -eq 'upload') {
+    $work = Join-Path ([IO.Path]::GetTempPath()) "foc-bench-$PID"
+    New-Item -ItemType Directory -Force $work | Out-Null
+    $u = if ($Quick) { @{ Count = 200; BigBytes = 256MB } } else { @{ Count = 2000; BigBytes = 2GB } }
+    Say "Scenario 9: uploads ($($u.Count) x 100 KB, one $($u.BigBytes / 1MB) MB file) and a server-side copy of $($u.Count) objects on bench/memserver.js, $Runs run(s), tools interleaved"
+    try {
+        & (Join-Path $Root 'bench/Upload.ps1') -Work $work -ModuleDir $ModuleDir -Peer $peer -OutputDir $OutputDir -Runs $Runs -Count $u.Count -BigBytes $u.BigBytes `
+            -Skip $UploadSkip -BaselineModuleDir $CheapBaseline -CommandLine "build.ps1 -Task Bench -Filter upload$(if ($Quick) { ' -Quick' })"
+    } finally { if (Test-Path $work) { & rm -rf -- $work } }
     return
 }
 $focBenchDir = Join-Path $Out 'focbench'
