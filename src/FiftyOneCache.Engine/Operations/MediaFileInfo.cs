@@ -6,6 +6,8 @@ public sealed record MediaFileInfo(string Path, long Size, DateTimeOffset? LastM
     public string Store { get; init; } = "";
     /// <summary>The path relative to the listed folder ('/'-separated), whatever form <see cref="Path"/> has.</summary>
     public string RelativePath { get; init; } = "";
+    /// <summary>What the listing said of the file (size, ETag), when it said it: a folder copy plans with it.</summary>
+    internal Storage.RemoteStat? Listed { get; init; }
 }
 
 public enum TransferStatus { Copied, Moved, Skipped, Removed, NotFound }
@@ -32,6 +34,13 @@ public sealed record TransferResult
 public sealed record TransferPair(string Source, string Destination)
 {
     public Exception? Error { get; init; }
+    /// <summary>
+    /// A folder copy's planning listed the destination folder, and no object was at this destination then: the copy
+    /// writes it without a HEAD of either side, from the source's listed stat (<see cref="SourceStat"/>). When the
+    /// destination was there, the copy stats both sides afresh, as for a single file (skip-if-same).
+    /// </summary>
+    internal bool DestinationAbsent { get; init; }
+    internal Storage.RemoteStat? SourceStat { get; init; }
 }
 
 /// <summary>-Force overwrites, -NoClobber never does; otherwise an identical destination is skipped.</summary>

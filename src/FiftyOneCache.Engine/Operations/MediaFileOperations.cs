@@ -53,7 +53,7 @@ public sealed class MediaFileOperations(MediaCache cache)
                 if (rel.Length == 0 || !recurse && rel.Contains('/')) continue;
                 if (!includeHidden && rel.Split('/').Any(s => s.StartsWith('.'))) continue;
                 var stat = item.Stat;
-                found.Add(new MediaFileInfo(relative ? rel : item.Item.Original, stat?.Size ?? 0, stat?.LastModified, stat?.ETag) { Store = m.Store, RelativePath = rel });
+                found.Add(new MediaFileInfo(relative ? rel : item.Item.Original, stat?.Size ?? 0, stat?.LastModified, stat?.ETag) { Store = m.Store, RelativePath = rel, Listed = stat });
             }
         }
         catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound) { return []; }
@@ -81,9 +81,16 @@ public sealed class MediaFileOperations(MediaCache cache)
         {
             if (!recurse) throw new OperationException(source, $"'{Redact.ForDisplay(source)}' is a folder: add -Recurse to copy what is under it", errorId: "SourceIsFolder");
             var files = await ListAsync(source, recurse: true, relative: false, includeHidden: true, ct).ConfigureAwait(false);
+            var existing = await ListDestinationAsync(destination, dst, files.Count, ct).ConfigureAwait(false);
             return files.Select(f =>
             {
-                try { return new TransferPair(f.Path, Join(destination, f.RelativePath, dst)); }
+                try
+                {
+                    return new TransferPair(f.Path, Join(destination, f.RelativePath, dst))
+                    {
+                        DestinationAbsent = existing is not null && !existing.Contains(f.RelativePath), SourceStat = f.Listed,
+                    };
+                }
                 catch (OperationException e) { return new TransferPair(f.Path, "") { Error = new OperationException(f.Path, e.Message, e, e.ErrorId) }; }
             }).ToList();
         }
@@ -91,6 +98,25 @@ public sealed class MediaFileOperations(MediaCache cache)
             return [new TransferPair(source, Join(destination, BaseName(src), dst))];
         return [new TransferPair(source, destination)];
     }
+
+    /// <summary>
+    /// The relative paths already under a remote destination folder, in one listing (as rclone does), so that a folder
+    /// copy needs no HEAD per object to learn that most destinations are new; null when a listing is not worth it
+    /// (a few files, a local destination, whose stat costs nothing) or fails (then each destination is stat'ed).
+    /// </summary>
+    async Task<HashSet<string>?> ListDestinationAsync(string destination, MediaRef dst, int files, CancellationToken ct)
+    {
+        if (dst.IsLocal || files < ListDestinationFrom) return null;
+        try
+        {
+            var listed = await ListAsync(destination.EndsWith('/') ? destination : destination + "/", recurse: true, relative: true, includeHidden: true, ct).ConfigureAwait(false);
+            return listed.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (StoreException) { return null; }
+    }
+
+    /// <summary>From this many files on, a folder copy lists its remote destination instead of a HEAD per file.</summary>
+    internal const int ListDestinationFrom = 8;
 
     public static string BaseName(MediaRef m)
     {
@@ -132,9 +158,11 @@ public sealed class MediaFileOperations(MediaCache cache)
         if (dstOps is null)
             throw new OperationException(pair.Destination, $"the {dst.Store} store cannot be written", errorId: "DestinationNotWritable");
 
-        var srcStat = await srcStore.StatAsync(src, ct).ConfigureAwait(false);
+        // A destination the plan's listing did not find is written from the source's listed stat: no HEAD of either.
+        var known = pair.DestinationAbsent && pair.SourceStat is not null;
+        var srcStat = known ? pair.SourceStat! : await srcStore.StatAsync(src, ct).ConfigureAwait(false);
         progress?.Started(pair.Source, srcStat.Size);
-        var dstStat = await TryStatAsync(dstStore, dst, ct).ConfigureAwait(false);
+        var dstStat = known ? null : await TryStatAsync(dstStore, dst, ct).ConfigureAwait(false);
         if (dstStat is not null && !options.Force)
         {
             string? why = options.NoClobber ? "the destination exists (-NoClobber)"

@@ -35,7 +35,7 @@ public sealed partial class S3Store : IStoreOperations, IBatchDelete
             var r = await Run(what, () => client.PutObjectAsync(new PutObjectRequest
             {
                 BucketName = dest.Bucket, Key = dest.Key, InputStream = new MemoryStream(bytes, false), AutoCloseStream = true,
-                MD5Digest = Convert.ToBase64String(md5), UseChunkEncoding = false,
+                MD5Digest = Convert.ToBase64String(md5), UseChunkEncoding = false, DisablePayloadSigning = UnsignedPayload,
             }, ct), ct).ConfigureAwait(false);
             return Verified(dest, r.ETag, expected, length);
         }
@@ -49,7 +49,7 @@ public sealed partial class S3Store : IStoreOperations, IBatchDelete
                 {
                     BucketName = dest.Bucket, Key = dest.Key, UploadId = init.UploadId, PartNumber = part.Number,
                     InputStream = new ReadOnlyMemoryStream(part.Bytes), PartSize = part.Bytes.Length,
-                    MD5Digest = Convert.ToBase64String(part.Md5), UseChunkEncoding = false,
+                    MD5Digest = Convert.ToBase64String(part.Md5), UseChunkEncoding = false, DisablePayloadSigning = UnsignedPayload,
                 }, token), token).ConfigureAwait(false);
                 return r.ETag;
             }, ct).ConfigureAwait(false);
@@ -68,6 +68,14 @@ public sealed partial class S3Store : IStoreOperations, IBatchDelete
             throw;
         }
     }
+
+    // A PUT's or part's bytes are made safe by their Content-MD5, which the store checks and the signature covers
+    // (content-md5 is a signed header), and by the ETag compared after: the SDK's SHA-256 of the payload, a second
+    // pass over every byte, adds nothing to that, so over HTTPS the payload goes UNSIGNED-PAYLOAD, as rclone's does.
+    // The SDK refuses that over plain http (a local endpoint), which still pays the SHA-256.
+    bool UnsignedPayload => _settings.EndpointUrl is not { } url || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    static bool IsMd5(string? etag) => etag is { Length: 32 } e && e.All(char.IsAsciiHexDigit);
 
     static RemoteStat Verified(MediaRef dest, string? etag, string expected, long length)
     {
@@ -118,11 +126,15 @@ public sealed partial class S3Store : IStoreOperations, IBatchDelete
         var what = $"copying {Describe(source)} to {Describe(dest)}";
         if (sourceStat.Size <= options.CopyPartThreshold)
         {
-            await Run(what, () => client.CopyObjectAsync(new CopyObjectRequest
+            var copied = await Run(what, () => client.CopyObjectAsync(new CopyObjectRequest
             {
                 SourceBucket = source.Bucket, SourceKey = source.Key, DestinationBucket = dest.Bucket, DestinationKey = dest.Key,
                 ETagToMatch = sourceStat.ETag is { } e ? $"\"{e}\"" : null,
             }, ct), ct).ConfigureAwait(false);
+            // The copy of the very source version (If-Match) whose ETag is the MD5 of its bytes, answered with that
+            // same MD5: the bytes are the source's, so is the size; no HEAD is needed to know it.
+            if (IsMd5(sourceStat.ETag) && string.Equals(RemoteStat.NormalizeETag(copied.ETag), sourceStat.ETag, StringComparison.OrdinalIgnoreCase))
+                return new RemoteStat(sourceStat.Size, sourceStat.ETag, "md5:" + sourceStat.ETag!.ToLowerInvariant(), DateTimeOffset.UtcNow);
         }
         else
         {
