@@ -23,4 +23,12 @@ internal sealed class LearntPresigners<TBucket> where TBucket : notnull
         if (plain) _learnt.TryAdd(bucket, SigV4Presigner.Learn(url, key, credentials!));
         return new Uri(url);
     }
+
+    /// <summary>Whether the bucket's first URL was tried (learnt or not).</summary>
+    public bool Tried(TBucket bucket) => _learnt.ContainsKey(bucket);
+
+    /// <summary>A presigned PUT of a plain key of a bucket whose form was learnt; null otherwise (the SDK does it).</summary>
+    public Uri? PresignPut(TBucket bucket, string key, SigningCredentials credentials) =>
+        SigV4Presigner.IsPlainKey(key) && _learnt.TryGetValue(bucket, out var presigner) && presigner is not null
+            ? new Uri(presigner.Presign(key, credentials, DateTime.UtcNow, "PUT")) : null;
 }

@@ -85,8 +85,11 @@ internal sealed class SigV4Presigner
         return presigner.Presign(key, credentials, when) == sdkUrl ? presigner : null;
     }
 
-    /// <summary>The presigned GET URL of <paramref name="key"/> (a plain key: see <see cref="IsPlainKey"/>) at <paramref name="now"/>.</summary>
-    public string Presign(string key, SigningCredentials credentials, DateTime now)
+    /// <summary>
+    /// The presigned URL of <paramref name="key"/> (a plain key: see <see cref="IsPlainKey"/>) at <paramref name="now"/>
+    /// for <paramref name="method"/>: GET, or PUT (an upload; the verb is the only difference in what is signed).
+    /// </summary>
+    public string Presign(string key, SigningCredentials credentials, DateTime now, string method = "GET")
     {
         var date = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var day = date[..8];
@@ -97,7 +100,7 @@ internal sealed class SigV4Presigner
         var expires = _expires.ToString(CultureInfo.InvariantCulture);
         var canonicalQuery = $"X-Amz-Algorithm={Algorithm}&X-Amz-Credential={credential}&X-Amz-Date={date}&X-Amz-Expires={expires}"
             + (token is null ? "" : $"&X-Amz-Security-Token={token}") + "&X-Amz-SignedHeaders=host";
-        var canonicalRequest = $"GET\n{_canonicalPathBase}{key}\n{canonicalQuery}\nhost:{_host}\n\nhost\nUNSIGNED-PAYLOAD";
+        var canonicalRequest = $"{method}\n{_canonicalPathBase}{key}\n{canonicalQuery}\nhost:{_host}\n\nhost\nUNSIGNED-PAYLOAD";
         var stringToSign = $"{Algorithm}\n{date}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
         var signature = Hex(HMACSHA256.HashData(KeyFor(credentials.SecretKey, day), Encoding.UTF8.GetBytes(stringToSign)));
         var url = new StringBuilder(_base.Length + key.Length + 400).Append(_base).Append(key);

@@ -164,6 +164,20 @@ public sealed class HttpTransport : IDisposable
         }
     }
 
+    /// <summary>
+    /// A PUT of bytes held in memory to a presigned URL, with their Content-MD5 (the store checks it); the ETag the
+    /// store answers, as sent (null when there is none: the caller's comparison then fails).
+    /// </summary>
+    public async Task<string?> PutAsync(Uri url, ReadOnlyMemory<byte> body, byte[] md5, string what, CancellationToken ct)
+    {
+        using var req = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ReadOnlyMemoryContent(body) };
+        req.Content.Headers.ContentMD5 = md5;
+        req.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var resp = await SendAsync(req, what, ct).ConfigureAwait(false);
+        EnsureSuccess(resp, what);
+        return resp.Headers.TryGetValues("ETag", out var tags) ? tags.FirstOrDefault() : null;
+    }
+
     async Task<HttpResponseMessage> SendAsync(HttpRequestMessage req, string what, CancellationToken ct)
     {
         try

@@ -131,6 +131,20 @@ public sealed partial class S3Store : PresignedStore, IDisposable
         return await _presigners.PresignAsync((client, item.Bucket), item.Key, credentials, () => SdkPresignAsync(client, item)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A presigned PUT of <paramref name="dest"/>, signed here as the module signs GETs (the bucket's form learnt from
+    /// the SDK's presigned GET of this key, made locally, no request), or null for what stays with the SDK: keys
+    /// that need escaping, anonymous access, a bucket whose URL could not be reproduced.
+    /// </summary>
+    async Task<Uri?> PresignPutAsync(MediaRef dest, CancellationToken ct)
+    {
+        if (!SigV4Presigner.IsPlainKey(dest.Key) || _settings.Credentials is null) return null;
+        var client = await ClientForBucketAsync(dest.Bucket, ct).ConfigureAwait(false);
+        if (await _settings.Credentials.GetCredentialsAsync().ConfigureAwait(false) is not { } c) return null;
+        if (!_presigners.Tried((client, dest.Bucket))) await PresignGetAsync(dest, ct).ConfigureAwait(false);
+        return _presigners.PresignPut((client, dest.Bucket), dest.Key, new SigningCredentials(c.AccessKey, c.SecretKey, c.Token));
+    }
+
     async Task<string> SdkPresignAsync(AmazonS3Client client, MediaRef item)
     {
         return await client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
