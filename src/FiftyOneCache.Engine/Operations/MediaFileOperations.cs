@@ -101,22 +101,27 @@ public sealed class MediaFileOperations(MediaCache cache)
 
     /// <summary>
     /// The relative paths already under a remote destination folder, in one listing (as rclone does), so that a folder
-    /// copy needs no HEAD per object to learn that most destinations are new; null when a listing is not worth it
-    /// (a few files, a local destination, whose stat costs nothing) or fails (then each destination is stat'ed).
+    /// copy needs no HEAD per object to learn that its destinations are new. Null (then each destination is stat'ed)
+    /// for a single file, a local destination (a stat costs nothing there), a failed listing, or a destination folder
+    /// far larger than the copy (past 2 keys per file + 1,000 the listing stops: HEADs cost less).
     /// </summary>
     async Task<HashSet<string>?> ListDestinationAsync(string destination, MediaRef dst, int files, CancellationToken ct)
     {
-        if (dst.IsLocal || files < ListDestinationFrom) return null;
+        if (dst.IsLocal || files < 2) return null;
+        var folder = dst.Key.Length == 0 || dst.Key.EndsWith('/') ? dst : dst with { Key = dst.Key + "/" };
+        var limit = 2L * files + 1000;
+        var found = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            var listed = await ListAsync(destination.EndsWith('/') ? destination : destination + "/", recurse: true, relative: true, includeHidden: true, ct).ConfigureAwait(false);
-            return listed.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
+            await foreach (var item in StoreOf(folder).Read.ListAsync(folder, ct).ConfigureAwait(false))
+            {
+                if (found.Count >= limit) return null;
+                found.Add(RelativeOf(folder, item.Item));
+            }
         }
         catch (StoreException) { return null; }
+        return found;
     }
-
-    /// <summary>From this many files on, a folder copy lists its remote destination instead of a HEAD per file.</summary>
-    internal const int ListDestinationFrom = 8;
 
     public static string BaseName(MediaRef m)
     {
