@@ -18,10 +18,30 @@ public abstract class MediaFileCmdlet : MediaCacheCmdlet
     /// <summary>Items at once: the cache's worker pool (num_workers).</summary>
     protected int Workers => Math.Max(1, Config.NumWorkers);
 
-    /// <summary>A remote path as given; a local one as the shell resolves it (relative to the current location).</summary>
-    protected string Resolve(string path) =>
-        path.Contains("://", StringComparison.Ordinal) ? path
-            : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path) + (path.EndsWith('/') || path.EndsWith('\\') ? "/" : "");
+    protected const string PathSet = "Path";
+    protected const string LiteralPathSet = "LiteralPath";
+
+    /// <summary>A remote path as given; a local one as the shell resolves it (relative to the current location), literally.</summary>
+    protected string Resolve(string path) => path.Contains("://", StringComparison.Ordinal) ? path : Inputs.Local(path);
+
+    /// <summary>-Path (wildcards) and -LiteralPath, as the *-Item cmdlets read them.</summary>
+    internal MediaPathInput Inputs => new(this, () => Ops, Cancel);
+
+    /// <summary>Whether the paths came through -LiteralPath (or a property bound to it).</summary>
+    protected bool IsLiteral => ParameterSetName == LiteralPathSet;
+
+    /// <summary>Each given path resolved; a path that cannot be is reported for itself and the rest go on.</summary>
+    internal IEnumerable<(string Given, ResolvedPath Path)> ResolveAll(IEnumerable<string> given)
+    {
+        foreach (var g in given)
+        {
+            List<ResolvedPath> found;
+            try { found = Inputs.Resolve(g, IsLiteral); }
+            catch (OperationCanceledException) { throw new PipelineStoppedException(); }
+            catch (Exception e) when (e is not PipelineStoppedException) { WriteItemError(e, g); continue; }
+            foreach (var f in found) yield return (g, f);
+        }
+    }
 
     protected void WriteItemError(Exception e, object target)
     {
