@@ -61,10 +61,10 @@ public sealed partial class MinioStore : IStoreOperations
         return stat with { Checksum = stat.ETag is { } m && !m.Contains('-') ? "md5:" + m.ToLowerInvariant() : null };
     }
 
-    Amazon.S3.AmazonS3Client? _s3;
+    MinioS3Client? _s3;
 
     /// <summary>An AWS SDK client for this MinIO endpoint (the S3 protocol's server-side copy), made on first use.</summary>
-    Amazon.S3.AmazonS3Client S3Client => LazyInitializer.EnsureInitialized(ref _s3, () =>
+    MinioS3Client S3Client => LazyInitializer.EnsureInitialized(ref _s3, () =>
     {
         var endpoint = _settings.Endpoint!;
         var cfg = new Amazon.S3.AmazonS3Config
@@ -81,6 +81,6 @@ public sealed partial class MinioStore : IStoreOperations
         Amazon.Runtime.AWSCredentials credentials = _settings.AccessKey is { } ak
             ? new Amazon.Runtime.BasicAWSCredentials(ak, _settings.SecretKey ?? "")
             : new Amazon.Runtime.AnonymousAWSCredentials();
-        return new Amazon.S3.AmazonS3Client(credentials, cfg);
+        return new MinioS3Client(credentials, cfg);
     });
 }
