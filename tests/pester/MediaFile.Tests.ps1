@@ -257,6 +257,7 @@ Describe 'MediaFile operations: wildcards and -LiteralPath' {
 
     It 'expands a wildcard in a remote key over a listing: sorted, per segment, case-sensitive' {
         Get-MediaFile "${remote}a*.jpg" -Name | Should -Be @('a1.jpg', 'a2.jpg')          # '*' stays in its segment
+        Get-MediaFile "${remote}*.jpg" -Name | Should -Be @('B.jpg', 'a1.jpg', 'a2.jpg', 'x1.jpg', 'x[1].jpg') # not sub/a3.jpg; ordinal order
         Get-MediaFile "${remote}*/a?.jpg" -Name | Should -Be @('sub/a3.jpg')
         Get-MediaFile "${remote}[bB].*" -Name | Should -Be @('B.jpg', 'b.png')
         @(Get-MediaFile "${remote}A*.jpg").Count | Should -Be 0                            # keys are case-sensitive
