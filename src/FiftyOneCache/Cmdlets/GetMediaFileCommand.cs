@@ -40,7 +40,7 @@ public sealed class GetMediaFileCommand : MediaFileCmdlet
                 if (p.Expanded && File.Exists(p.Path))
                 {
                     var fi = new FileInfo(p.Path);
-                    WriteObject(Name ? fi.Name : new MediaFileInfo(fi.FullName, fi.Length, fi.LastWriteTimeUtc, null) { Store = "local", RelativePath = fi.Name });
+                    WriteObject(Name ? fi.Name : new MediaFileInfo(fi.FullName, fi.Length, fi.LastWriteTimeUtc, null) { Store = Engine.Paths.MediaRef.LocalStore, RelativePath = fi.Name });
                     continue;
                 }
                 foreach (var f in Ops.ListAsync(p.Path, Recurse, Name, Force, Cancel).GetAwaiter().GetResult())

@@ -40,16 +40,17 @@ internal sealed class MinioS3Client(AWSCredentials credentials, AmazonS3Config c
             var headers = context.RequestContext.Request.Headers;
             var name = headers.Keys.FirstOrDefault(k => string.Equals(k, Header, StringComparison.OrdinalIgnoreCase));
             if (name is null) return;
-            headers[name] = Spell(headers[name]);
+            headers[name] = SpellCopySource(headers[name]);
         }
 
-        /// <summary><c>bucket%2Fa%2Fb%20c</c> → <c>/bucket/a/b%20c</c> (a version id, after '?', is kept as sent).</summary>
-        internal static string Spell(string value)
-        {
-            var q = value.IndexOf('?');
-            var (path, query) = q < 0 ? (value, "") : (value[..q], value[q..]);
-            var segments = Uri.UnescapeDataString(path).TrimStart('/').Split('/');
-            return "/" + string.Join('/', segments.Select(Uri.EscapeDataString)) + query;
-        }
+    }
+
+    /// <summary><c>bucket%2Fa%2Fb%20c</c> → <c>/bucket/a/b%20c</c> (a version id, after '?', is kept as sent).</summary>
+    internal static string SpellCopySource(string value)
+    {
+        var q = value.IndexOf('?');
+        var (path, query) = q < 0 ? (value, "") : (value[..q], value[q..]);
+        var segments = Uri.UnescapeDataString(path).TrimStart('/').Split('/');
+        return "/" + string.Join('/', segments.Select(Uri.EscapeDataString)) + query;
     }
 }
