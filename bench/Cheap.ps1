@@ -16,7 +16,11 @@ param(
     # Tools to leave out (foc, rclone, curl, aws), e.g. to measure only FiftyOneCache and rclone while iterating.
     [string[]] $Skip = @(),
     # Another build of the module (e.g. before a change), measured as 'foc_base' interleaved with the others.
-    [string] $BaselineModuleDir
+    [string] $BaselineModuleDir,
+    # bench/HostFloor built: the host floor ('floor'), a new pwsh that loads a minimal .NET downloader (pooled
+    # HttpClient, 16 at a time, temporary file and rename; no listing, signing, cache, index or locks). What any
+    # PowerShell module on .NET pays for the same objects: the part of the gap to rclone that is not ours.
+    [string] $HostFloorDll
 )
 $ErrorActionPreference = 'Stop'
 $time = $Peer.time
@@ -63,9 +67,11 @@ try {
                 RCLONE_CONFIG_MEM_ENDPOINT = $endpoint; RCLONE_CONFIG_MEM_ACCESS_KEY_ID = 'bench'; RCLONE_CONFIG_MEM_SECRET_ACCESS_KEY = 'bench-secret'
                 RCLONE_CONFIG_MEM_REGION = 'us-east-1'; RCLONE_CONFIG_MEM_FORCE_PATH_STYLE = 'true'; AWS_CA_BUNDLE = $null }
     $psd1 = Join-Path $ModuleDir 'FiftyOneCache.psd1'
-    $curlConfig = @{}
+    $curlConfig = @{}; $urlList = @{}
     foreach ($n in $Counts) {
         $curlConfig[$n] = Join-Path $Work "cheap-curl-$n.cfg"
+        $urlList[$n] = Join-Path $Work "cheap-urls-$n.txt"
+        [IO.File]::WriteAllLines($urlList[$n], [string[]]@($names | Select-Object -First $n | ForEach-Object { "$endpoint/bench/n$n/$_" }))
         [IO.File]::WriteAllLines($curlConfig[$n], [string[]]@($names | Select-Object -First $n | ForEach-Object { "url = `"$endpoint/bench/n$n/$_`""; "output = `"$_`"" }))
     }
     $tools = [ordered]@{
@@ -77,6 +83,10 @@ try {
                  Command = { param($n) @($launch.File) + @($launch.Prefix) + @('-NoProfile', '-NonInteractive', '-Command',
                      "Import-Module '$(Join-Path $BaselineModuleDir 'FiftyOneCache.psd1')'; `$s = Invoke-MediaDownload s3://bench/n$n/ -Recurse -Summary; if (`$s.Downloaded -ne $n) { exit 1 }") }
                  Env = $focEnv }
+        floor = @{ Label = 'host floor (new pwsh, Add-Type, minimal .NET downloader, 16 at a time, unsigned GETs)'; Available = [bool]$HostFloorDll
+                   Command = { param($n) @($launch.File) + @($launch.Prefix) + @('-NoProfile', '-NonInteractive', '-Command',
+                       "Add-Type -Path '$HostFloorDll'; if ([HostFloor.Fetcher]::Fetch([IO.File]::ReadAllLines('$($urlList[$n])'), '{dest}', 16) -ne $n) { exit 1 }") }
+                   Env = @{} }
         rclone = @{ Label = 'rclone copy --transfers 16'; Available = [bool]$Peer.rclone
                     Command = { param($n) @($Peer.rclone, 'copy', "mem:bench/n$n", '{dest}', '--transfers', '16', '--s3-no-check-bucket', '-q') }; Env = $rcEnv }
         curl = @{ Label = 'curl --parallel --parallel-max 16 (unsigned GETs)'; Available = [bool]$Peer.curl
