@@ -263,7 +263,7 @@ Describe 'MediaFile operations: wildcards and -LiteralPath' {
         @(Get-MediaFile "${remote}A*.jpg").Count | Should -Be 0                            # keys are case-sensitive
         $out = Join-Path $localRoot 'wcopy'
         $r = Copy-MediaFile "${remote}a?.jpg" $out -PassThru                               # into -Destination as a folder
-        $r.Path | Should -Be @((Join-Path $out 'a1.jpg'), (Join-Path $out 'a2.jpg'))
+        $r.Path | Sort-Object | Should -Be @((Join-Path $out 'a1.jpg'), (Join-Path $out 'a2.jpg')) # results come as they finish
     }
 
     It 'expands a local wildcard through the provider (relative paths)' {
@@ -304,9 +304,13 @@ Describe 'MediaFile operations: wildcards and -LiteralPath' {
         @(Get-MediaFile -LiteralPath "${remote}nofolder/" -ErrorVariable e5 -ErrorAction SilentlyContinue).Count + @($e5).Count | Should -Be 0
     }
 
-    It 'binds Get-MediaFile output into Remove-MediaFile whatever the names (a [ too)' {
+    It 'binds Get-MediaFile output into Remove-MediaFile literally, whatever the names (a [ too)' {
         $p = "${remote}pipe/"
         Copy-MediaFile -LiteralPath (Join-Path $wsrc 'x[1].jpg'), (Join-Path $wsrc 'a1.jpg') -Destination $p
+        Copy-MediaFile -LiteralPath (Join-Path $wsrc 'x1.jpg') -Destination $p
+        # A listed object's Path is taken literally: x[1].jpg is not the pattern that also matches x1.jpg.
+        Get-MediaFile $p | Where-Object Path -Like '*x`[1`].jpg' | Remove-MediaFile -Force
+        Get-MediaFile $p -Name | Should -Be @('a1.jpg', 'x1.jpg')
         Get-MediaFile $p | Remove-MediaFile -Force -ErrorVariable e -ErrorAction SilentlyContinue
         @($e).Count | Should -Be 0
         @(Get-MediaFile $p).Count | Should -Be 0

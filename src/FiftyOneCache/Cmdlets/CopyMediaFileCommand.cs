@@ -54,7 +54,7 @@ public abstract class MediaTransferCmdlet : MediaFileCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Force and -NoClobber cannot be used together"), "ForceAndNoClobber", ErrorCategory.InvalidArgument, null));
         if (ParameterSetName == DatasetSet) return;
         var destination = Resolve(Destination);
-        foreach (var (_, p) in ResolveAll(IsLiteral ? LiteralPath : Path))
+        foreach (var (_, p) in ResolveAll(ParameterSetName == LiteralPathSet ? LiteralPath : Path))
             // What a wildcard found goes into -Destination as a folder (as Copy-Item with several sources).
             _requests.Add((p.Path, p.Expanded && !destination.EndsWith('/') && !destination.EndsWith('\\') ? destination + "/" : destination));
     }

@@ -32,7 +32,7 @@ public sealed class GetMediaFileCommand : MediaFileCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var (given, p) in ResolveAll(IsLiteral ? LiteralPath : Path))
+        foreach (var (given, p) in ResolveAll(ParameterSetName == LiteralPathSet ? LiteralPath : Path))
         {
             try
             {

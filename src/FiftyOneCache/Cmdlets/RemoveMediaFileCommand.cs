@@ -32,7 +32,9 @@ public sealed class RemoveMediaFileCommand : MediaFileCmdlet
     /// <summary>Emit one result per file removed.</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord() => _paths.AddRange(ResolveAll(IsLiteral ? LiteralPath : Path).Select(x => x.Path));
+    protected override void ProcessRecord() =>
+        // An object a store reported (Get-MediaFile's) is there: no existence check before its delete.
+        _paths.AddRange(ResolveAll(ParameterSetName == LiteralPathSet ? LiteralPath : Path).Select(x => FromStoreReport ? x.Path with { Expanded = true } : x.Path));
 
     protected override void EndProcessing()
     {
