@@ -49,10 +49,13 @@ public sealed class Downloader
                     if (t.TakeOpened() is { } unused) await unused.DisposeAsync().ConfigureAwait(false);
                     var parts = new List<ByteRange>();
                     for (long from = 0; from < size; from += PartSize) parts.Add(new ByteRange(from, Math.Min(size, from + PartSize) - 1));
+                    // Ranges arrive in parallel; their writes take turns. A buffered write holds the file's inode lock
+                    // anyway, and writers queued in the kernel spin on it (rwsem_spin_on_owner: CPU, not throughput).
+                    using var writes = new SemaphoreSlim(1, 1);
                     await Parallel.ForEachAsync(parts, new ParallelOptions { MaxDegreeOfParallelism = RangeConcurrency, CancellationToken = ct },
-                        async (part, token) => await ReadToFileAsync(t, handle, part, ranged: true, token).ConfigureAwait(false)).ConfigureAwait(false);
+                        async (part, token) => await ReadToFileAsync(t, new FileTarget(handle, writes), part, ranged: true, token).ConfigureAwait(false)).ConfigureAwait(false);
                 }
-                else await ReadToFileAsync(t, handle, t.Whole, t.Stat.SupportsRanges, ct).ConfigureAwait(false);
+                else await ReadToFileAsync(t, new FileTarget(handle, null), t.Whole, t.Stat.SupportsRanges, ct).ConfigureAwait(false);
                 if (RandomAccess.GetLength(handle) != size)
                     throw new StoreException(StoreErrorKind.Corrupt, $"{t.What}: received {RandomAccess.GetLength(handle)} bytes, expected {size}");
             }
@@ -143,10 +146,13 @@ public sealed class Downloader
             // The whole object from its start is a plain GET; anything else asks for the bytes still missing.
             ByteRange? ask = !ranged || (done == 0 && range == t.Whole) ? null : new ByteRange(range.From + done, range.To);
             await using var body = t.TakeOpened() ?? await t.Store.OpenReadAsync(t.Item, t.Stat, ask, ct).ConfigureAwait(false);
+            // One stall timer per attempt, re-armed before each read (a linked source and a timer per read cost more
+            // than the read of a small object's few buffers).
+            using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
             while (done < length)
             {
                 var into = sink.Next(done, length - done);
-                var n = await ReadWithTimeoutAsync(body, into, t.What, ct).ConfigureAwait(false);
+                var n = await ReadWithTimeoutAsync(body, into, t.What, stall, ct).ConfigureAwait(false);
                 if (n == 0) break;
                 await sink.WriteAsync(into[..n], range.From + done, ct).ConfigureAwait(false);
                 done += n;
@@ -154,7 +160,7 @@ public sealed class Downloader
             }
             if (done < length)
                 throw new StoreException(StoreErrorKind.Transient, $"{t.What}: the connection ended after {range.From + done} of {t.Stat.Size} bytes");
-            if (await ReadWithTimeoutAsync(body, new byte[1], t.What, ct).ConfigureAwait(false) > 0)
+            if (await ReadWithTimeoutAsync(body, new byte[1], t.What, stall, ct).ConfigureAwait(false) > 0)
                 throw new StoreException(StoreErrorKind.Corrupt, $"{t.What}: the server sent more than the {t.Stat.Size} bytes it announced");
             return true;
         }, t.What, Log, ct).ConfigureAwait(false);
@@ -175,24 +181,40 @@ public sealed class Downloader
     }
 
     /// <summary>A range of a large object: read through a pooled buffer of its own, written at its offset.</summary>
-    sealed class FileSink(SafeFileHandle handle, byte[] buffer) : IByteSink
+    sealed class FileSink(FileTarget target, byte[] buffer) : IByteSink
     {
         public Memory<byte> Next(long done, long remaining) => buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining));
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, long offset, CancellationToken ct) => RandomAccess.WriteAsync(handle, data, offset, ct);
+
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, long offset, CancellationToken ct)
+        {
+            if (target.Turns is not { } turns)
+            {
+                await RandomAccess.WriteAsync(target.Handle, data, offset, ct).ConfigureAwait(false);
+                return;
+            }
+            await turns.WaitAsync(ct).ConfigureAwait(false);
+            try { await RandomAccess.WriteAsync(target.Handle, data, offset, ct).ConfigureAwait(false); }
+            finally { turns.Release(); }
+        }
     }
 
+    /// <summary>The temporary file, and the turn its parallel ranges take to write (none for a single stream).</summary>
+    readonly record struct FileTarget(SafeFileHandle Handle, SemaphoreSlim? Turns);
+
     /// <summary>Bounded memory: one buffer per range in flight.</summary>
-    async Task ReadToFileAsync(Transfer t, SafeFileHandle handle, ByteRange range, bool ranged, CancellationToken ct)
+    async Task ReadToFileAsync(Transfer t, FileTarget target, ByteRange range, bool ranged, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try { await ReadAsync(t, range, ranged, new FileSink(handle, buffer), ct).ConfigureAwait(false); }
+        try { await ReadAsync(t, range, ranged, new FileSink(target, buffer), ct).ConfigureAwait(false); }
         finally { ArrayPool<byte>.Shared.Return(buffer); }
     }
 
-    static async Task<int> ReadWithTimeoutAsync(Stream body, Memory<byte> buffer, string what, CancellationToken ct)
+    static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>One read that fails as transient when no byte arrives within <see cref="StallLimit"/>.</summary>
+    static async Task<int> ReadWithTimeoutAsync(Stream body, Memory<byte> buffer, string what, CancellationTokenSource stall, CancellationToken ct)
     {
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        stall.CancelAfter(TimeSpan.FromSeconds(60));
+        stall.CancelAfter(StallLimit);
         try { return await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false); }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         { throw new StoreException(StoreErrorKind.Transient, $"{what}: no data for 60 s"); }
