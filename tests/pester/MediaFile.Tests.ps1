@@ -141,6 +141,8 @@ Describe 'MediaFile operations across stores and rules' {
         Sha (Join-Path $localRoot 'x3.bin') | Should -Be (Sha $f)
         $url = New-HttpTestFile "ops-$run/h.jpg" 5000
         (Copy-MediaFile $url "gs://gops/x-$run/h/" -PassThru).Path | Should -Be "gs://gops/x-$run/h/h.jpg"
+        # A URL's '?' begins its query (a presigned URL), not a wildcard: http(s) cannot be listed, so -Path takes it as it is.
+        (Copy-MediaFile "${url}?X-Amz-Signature=a*b" (Join-Path $localRoot 'hq.jpg') -PassThru).Status | Should -Be 'Copied'
     }
 
     It 'GCS uploads a large file as a chunked resumable upload and copies by rewrite' {

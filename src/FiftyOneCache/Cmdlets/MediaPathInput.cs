@@ -15,7 +15,8 @@ internal readonly record struct ResolvedPath(string Path, bool Expanded, MediaFi
 /// go through the provider (relative paths, ~, PSDrives; wildcards expanded by it). A remote path with a wildcard in
 /// its key expands over a listing of the fixed key prefix before the first wildcard character; each '/'-separated
 /// segment of the key matches its pattern segment case-sensitively (keys are), so '*' stays within one segment as it
-/// does in a folder. Matches come sorted; a wildcard that matches nothing gives nothing (as Remove-Item).
+/// does in a folder; paths of stores that cannot be listed (http(s) URLs, whose '?' begins a query) are taken as
+/// they are. Matches come sorted; a wildcard that matches nothing gives nothing (as Remove-Item).
 /// A -Path that names an existing file exactly is that file even if its name holds wildcard characters, so the
 /// objects Get-MediaFile emits (their Path binds -Path) pipe on whatever their names.
 /// </summary>
@@ -45,6 +46,9 @@ internal sealed class MediaPathInput(PSCmdlet cmdlet, Func<MediaFileOperations> 
     {
         var first = FirstWildcard(given);
         var fixedText = given[..first];
+        // A store that cannot be listed has no wildcards: an http(s) URL's '?' starts its query (a presigned URL).
+        try { if (!ops().Capabilities(ops().Parse(fixedText)).CanList) return [new(given, false)]; }
+        catch (Engine.Paths.InvalidMediaPathException) { } // reported below or by the operation
         if (fixedText.IndexOf('/', fixedText.IndexOf("://", StringComparison.Ordinal) + 3) < 0)
             throw new OperationException(given, $"'{Engine.Diagnostics.Redact.ForDisplay(given)}': wildcards are expanded in the key, not in the bucket or container name", errorId: "WildcardInBucket");
         var fixedKey = ops().Parse(fixedText).Key;
