@@ -99,8 +99,8 @@ Describe 'MediaFile operations on <Name>' -ForEach $stores {
     It 'copies within the store on the server, moves, and removes a prefix; -WhatIf changes nothing' {
         $cp = Root $Kind 'copy'
         $r = Copy-MediaFile $up $cp -Recurse -PassThru
-        # MinIO: the Minio client 7.0.0 cannot read s3rver's CopyObject answer, so it falls back to streaming there.
-        $r | ForEach-Object { $_.Method | Should -Be $(if ($Kind -eq 'local' -or $Kind -eq 'minio') { 'streamed' } else { 'server-side' }) }
+        # MinIO too: CopyObject through the S3 protocol (an AWS SDK client at the MinIO endpoint), no bytes through the client.
+        $r | ForEach-Object { $_.Method | Should -Be $(if ($Kind -eq 'local') { 'streamed' } else { 'server-side' }) }
         Get-MediaFile $cp -Recurse -Name | Should -Be @('a.jpg', 'big.bin', 'sub/b c.jpg')
         $mv = Root $Kind 'moved'
         Copy-MediaFile $cp $mv -Recurse -WhatIf
@@ -141,6 +141,8 @@ Describe 'MediaFile operations across stores and rules' {
         Sha (Join-Path $localRoot 'x3.bin') | Should -Be (Sha $f)
         $url = New-HttpTestFile "ops-$run/h.jpg" 5000
         (Copy-MediaFile $url "gs://gops/x-$run/h/" -PassThru).Path | Should -Be "gs://gops/x-$run/h/h.jpg"
+        # A URL's '?' begins its query (a presigned URL), not a wildcard: http(s) cannot be listed, so -Path takes it as it is.
+        (Copy-MediaFile "${url}?X-Amz-Signature=a*b" (Join-Path $localRoot 'hq.jpg') -PassThru).Status | Should -Be 'Copied'
     }
 
     It 'GCS uploads a large file as a chunked resumable upload and copies by rewrite' {
@@ -236,5 +238,90 @@ Describe 'MediaFile operations: Copy-MediaFile -Dataset (upload_media)' {
         $r.Status | Should -Be 'Cached'
         Sha $r.LocalPath | Should -Be (Sha (Join-Path $dsRoot 'left/1.jpg'))
         ((Invoke-RestMethod "$($servers.gcs.url)/__stats").requests.PSObject.Properties | Measure-Object Value -Sum).Sum | Should -Be $before.Sum
+    }
+}
+
+Describe 'MediaFile operations: wildcards and -LiteralPath' {
+    BeforeAll {
+        $script:dir = New-TestCache; Set-StoreEnv
+        # One remote folder and one local folder with the same names, '[' in one of them.
+        $script:names = @('a1.jpg', 'a2.jpg', 'B.jpg', 'b.png', 'sub/a3.jpg', 'x1.jpg', 'x[1].jpg')
+        $script:wsrc = Join-Path $localRoot 'wsrc'
+        foreach ($n in $names) {
+            $f = Join-Path $wsrc $n
+            New-Item -ItemType Directory (Split-Path $f) -Force | Out-Null
+            [IO.File]::WriteAllBytes($f, (New-Bytes 100))
+        }
+        $script:remote = if ($servers.PSObject.Properties['moto']) { "s3://media/w-$run/" } else { "mymin://media/w-$run/" }
+        Copy-MediaFile -LiteralPath "$wsrc/" -Destination $remote -Recurse
+    }
+    AfterAll { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'expands a wildcard in a remote key over a listing: sorted, per segment, case-sensitive' {
+        Get-MediaFile "${remote}a*.jpg" -Name | Should -Be @('a1.jpg', 'a2.jpg')          # '*' stays in its segment
+        Get-MediaFile "${remote}*.jpg" -Name | Should -Be @('B.jpg', 'a1.jpg', 'a2.jpg', 'x1.jpg', 'x[1].jpg') # not sub/a3.jpg; ordinal order
+        Get-MediaFile "${remote}*/a?.jpg" -Name | Should -Be @('sub/a3.jpg')
+        Get-MediaFile "${remote}[bB].*" -Name | Should -Be @('B.jpg', 'b.png')
+        @(Get-MediaFile "${remote}A*.jpg").Count | Should -Be 0                            # keys are case-sensitive
+        $out = Join-Path $localRoot 'wcopy'
+        $r = Copy-MediaFile "${remote}a?.jpg" $out -PassThru                               # into -Destination as a folder
+        $r.Path | Sort-Object | Should -Be @((Join-Path $out 'a1.jpg'), (Join-Path $out 'a2.jpg')) # results come as they finish
+    }
+
+    It 'expands a local wildcard through the provider (relative paths)' {
+        Push-Location $wsrc
+        try {
+            Get-MediaFile './a*.jpg' -Name | Should -Be @('a1.jpg', 'a2.jpg')
+            $out = Join-Path $localRoot 'wlocal'
+            Copy-MediaFile './x*.jpg' $out
+            (Get-ChildItem -LiteralPath $out -Name | Sort-Object) | Should -Be (@('x1.jpg', 'x[1].jpg') | Sort-Object)
+        }
+        finally { Pop-Location }
+    }
+
+    It 'takes -LiteralPath literally: a [ in a name, remote and local' {
+        # As a pattern, x[1].jpg is x1.jpg (and the name itself); literally it is only the bracketed file.
+        Get-MediaFile "${remote}x[1].jpg" -Name | Should -Be @('x1.jpg', 'x[1].jpg')
+        Remove-MediaFile -LiteralPath "${remote}x[1].jpg" -Force
+        Get-MediaFile "${remote}x*" -Name | Should -Be @('x1.jpg')
+        $copy = Join-Path $localRoot 'wlit'
+        New-Item -ItemType Directory $copy | Out-Null
+        Copy-MediaFile -LiteralPath (Join-Path $wsrc 'x[1].jpg') -Destination "$copy/"
+        Copy-MediaFile -LiteralPath (Join-Path $wsrc 'x1.jpg') -Destination "$copy/"
+        Remove-MediaFile -LP (Join-Path $copy 'x[1].jpg') -Force
+        (Get-ChildItem -LiteralPath $copy -Name) | Should -Be @('x1.jpg')
+    }
+
+    It 'is silent when a wildcard matches nothing, and reports a literal path that does not exist' {
+        Remove-MediaFile "${remote}zz*" -Force -ErrorVariable e1 -ErrorAction SilentlyContinue
+        Remove-MediaFile (Join-Path $wsrc 'zz*') -Force -ErrorVariable e2 -ErrorAction SilentlyContinue
+        Copy-MediaFile "${remote}zz*" (Join-Path $localRoot 'none/') -ErrorVariable e3 -ErrorAction SilentlyContinue
+        @($e1).Count + @($e2).Count + @($e3).Count | Should -Be 0
+        # S3 answers 204 to a delete of a missing key: the store declares it, so a literal path is looked up first.
+        Remove-MediaFile -LiteralPath "${remote}missing.jpg", (Join-Path $wsrc 'missing.jpg') -Force -ErrorVariable e4 -ErrorAction SilentlyContinue
+        @($e4).Count | Should -Be 2
+        $e4 | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'ObjectNotFound,*' }
+        @($e4.TargetObject) | Should -Contain "${remote}missing.jpg"
+        # list_files of a folder that does not exist is no error (FiftyOne returns []).
+        @(Get-MediaFile -LiteralPath "${remote}nofolder/" -ErrorVariable e5 -ErrorAction SilentlyContinue).Count + @($e5).Count | Should -Be 0
+    }
+
+    It 'binds Get-MediaFile output into Remove-MediaFile literally, whatever the names (a [ too)' {
+        $p = "${remote}pipe/"
+        Copy-MediaFile -LiteralPath (Join-Path $wsrc 'x[1].jpg'), (Join-Path $wsrc 'a1.jpg') -Destination $p
+        Copy-MediaFile -LiteralPath (Join-Path $wsrc 'x1.jpg') -Destination $p
+        # A listed object's Path is taken literally: x[1].jpg is not the pattern that also matches x1.jpg.
+        Get-MediaFile $p | Where-Object Path -Like '*x`[1`].jpg' | Remove-MediaFile -Force
+        Get-MediaFile $p -Name | Should -Be @('a1.jpg', 'x1.jpg')
+        Get-MediaFile $p | Remove-MediaFile -Force -ErrorVariable e -ErrorAction SilentlyContinue
+        @($e).Count | Should -Be 0
+        @(Get-MediaFile $p).Count | Should -Be 0
+    }
+
+    It 'completes remote paths from what the cache holds' {
+        $item = "${remote}a1.jpg"
+        Invoke-MediaDownload $item | Out-Null
+        $line = "Get-MediaFile ${remote}a"
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Contain $item
     }
 }

@@ -43,6 +43,14 @@ $r.Stats = (Get-MediaCacheStats).CurrentCount
 $r.ItemStats = (Get-MediaCacheStats mem://bkt/img/a.jpg, mem://bkt/img/missing.jpg).MissingCount
 $r.Cleared = (Clear-MediaCache mem://bkt/img/a.jpg -Force -PassThru).Status.ToString()
 $r.After = @(Get-MediaCacheEntry | ForEach-Object Source)
+# The storage operations ask the store's declared capabilities, never its name: mem:// is listed, read only, and its
+# ETag is an MD5 (StoreCapabilities.ETagIsMd5), so a second copy to the same local file is skipped unread.
+$dst = Join-Path $Seed '../copied'
+$r.Listed = @(Get-MediaFile 'mem://bkt/img/*.jpg' -Name)
+$r.Copies = @(1, 2 | ForEach-Object { $x = Copy-MediaFile mem://bkt/img/a.jpg "$dst/" -PassThru; "$($x.Status):$($x.Method)" })
+$werr = $null
+Copy-MediaFile (Join-Path $Seed 'bkt/img/b.jpg') mem://bkt/new.jpg -ErrorAction SilentlyContinue -ErrorVariable werr
+$r.WriteError = "$($werr[0].FullyQualifiedErrorId)|$($werr[0])"
 $err = $null
 Get-MediaLocalPath nope://x/y -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
 $r.Unsupported = "$($err[0])"
@@ -70,6 +78,9 @@ $r | ConvertTo-Json -Depth 3 | Set-Content $Out
         $r.Cleared | Should -Be 'Removed'
         $r.After | Should -Be @('mem://bkt/img/b.jpg')
         $r.Unsupported | Should -BeLike '*mem://*'
+        $r.Listed | Should -Be @('a.jpg', 'b.jpg') # a wildcard expands over the plug-in's own listing
+        $r.Copies | Should -Be @('Copied:streamed', 'Skipped:the destination is identical')
+        $r.WriteError | Should -BeLike 'DestinationNotWritable,*|*In-memory test store paths cannot be written*'
     }
 
     It 'refuses its keys in a session that did not load it' {

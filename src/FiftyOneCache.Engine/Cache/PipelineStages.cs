@@ -58,7 +58,8 @@ internal static class PipelineStages
                 store = cache.Stores.Get(m.Store);
             }
             catch (Exception) { await emit(w).ConfigureAwait(false); return; } // its error is reported by the worker
-            if (!store.CanList) { await emit(w).ConfigureAwait(false); return; }
+            // What the store declares (StoreCapabilities.CanList), not what the pipeline knows of stores by name.
+            if (!(cache.Stores.Backend(m.Store)?.Capabilities.CanList ?? store.CanList)) { await emit(w).ConfigureAwait(false); return; }
             var prefix = m.Key.Length == 0 || m.Key.EndsWith('/') ? m : m with { Key = m.Key + "/" };
             long found = 0;
             try

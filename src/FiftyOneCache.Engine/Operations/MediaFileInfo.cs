@@ -43,6 +43,9 @@ public sealed record TransferPair(string Source, string Destination)
     internal Storage.RemoteStat? SourceStat { get; init; }
 }
 
+/// <summary>A file to delete: given literally (a missing one is an error), or found by a listing (-Recurse, a wildcard).</summary>
+public sealed record DeleteTarget(string Path, bool Listed);
+
 /// <summary>-Force overwrites, -NoClobber never does; otherwise an identical destination is skipped.</summary>
 public sealed record TransferOptions
 {

@@ -32,6 +32,25 @@ public sealed class MediaFileOperations(MediaCache cache)
         return (s, s as IStoreOperations);
     }
 
+    /// <summary>What the object's store can do (local files: <see cref="StoreCapabilities.Local"/>), as its backend declares it.</summary>
+    public StoreCapabilities Capabilities(MediaRef m) =>
+        m.IsLocal ? StoreCapabilities.Local : cache.Stores.Backend(m.Store)?.Capabilities ?? StoreCapabilities.ReadOnly;
+
+    string TitleOf(MediaRef m) => m.IsLocal ? "local" : cache.Stores.Backend(m.Store)?.Title ?? m.Store;
+
+    /// <summary>The stores that can do something, for messages ("Amazon S3, MinIO, ... or local paths").</summary>
+    string StoresThat(Func<StoreCapabilities, bool> can) =>
+        string.Join(", ", cache.Stores.Backends.Where(b => can(b.Capabilities)).Select(b => b.Title)) + " or local paths";
+
+    /// <summary>Whether the destination's store copies this pair with no bytes through the client.</summary>
+    bool CopiesServerSide(MediaRef src, MediaRef dst) =>
+        !src.IsLocal && !dst.IsLocal && src.Store == dst.Store && Capabilities(dst).ServerSideCopy switch
+        {
+            ServerSideCopy.WithinStore => true,
+            ServerSideCopy.WithinRoot => src.SameRoot(dst),
+            _ => false,
+        };
+
     static bool IsFolderText(string text) => text.EndsWith('/') || text.EndsWith('\\');
 
     // ---- list_files -------------------------------------------------------------------------------------------
@@ -40,8 +59,8 @@ public sealed class MediaFileOperations(MediaCache cache)
     public async Task<List<MediaFileInfo>> ListAsync(string folder, bool recurse, bool relative, bool includeHidden, CancellationToken ct)
     {
         var m = Parse(folder);
-        if (m.Store == Storage.Http.HttpBackend.StoreName)
-            throw new StoreException(StoreErrorKind.Permanent, $"'{Redact.ForDisplay(folder)}': http(s) URLs cannot be listed; list s3://, gs://, Azure, MinIO or local folders");
+        if (!Capabilities(m).CanList)
+            throw new StoreException(StoreErrorKind.Permanent, $"'{Redact.ForDisplay(folder)}': {TitleOf(m)} paths cannot be listed; list folders of {StoresThat(c => c.CanList)}");
         var prefix = m.IsLocal ? m with { Key = Path.GetFullPath(m.Key) } : m.Key.Length == 0 || m.Key.EndsWith('/') ? m : m with { Key = m.Key + "/" };
         var (store, _) = StoreOf(prefix);
         var found = new List<MediaFileInfo>();
@@ -55,6 +74,30 @@ public sealed class MediaFileOperations(MediaCache cache)
                 var stat = item.Stat;
                 found.Add(new MediaFileInfo(relative ? rel : item.Item.Original, stat?.Size ?? 0, stat?.LastModified, stat?.ETag) { Store = m.Store, RelativePath = rel, Listed = stat });
             }
+        }
+        catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound) { return []; }
+        found.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return found;
+    }
+
+    /// <summary>
+    /// The objects whose key starts with <paramref name="fixedPath"/>'s key (a key prefix, not a folder: <c>p/a</c>
+    /// finds <c>p/a1</c> and <c>p/ab/c</c>) and that <paramref name="keyMatches"/> accepts, sorted by path: how a
+    /// wildcard in a remote path expands (the caller holds the pattern). <see cref="MediaFileInfo.RelativePath"/> is
+    /// the key. A missing bucket or prefix finds nothing.
+    /// </summary>
+    public async Task<List<MediaFileInfo>> FindAsync(string fixedPath, Func<string, bool> keyMatches, CancellationToken ct)
+    {
+        var m = Parse(fixedPath);
+        if (m.IsLocal) throw new ArgumentException("local wildcards are the shell's to expand", nameof(fixedPath));
+        if (!Capabilities(m).CanList)
+            throw new StoreException(StoreErrorKind.Permanent, $"'{Redact.ForDisplay(fixedPath)}': {TitleOf(m)} paths cannot be listed, so wildcards cannot be expanded; use -LiteralPath");
+        var found = new List<MediaFileInfo>();
+        try
+        {
+            await foreach (var item in StoreOf(m).Read.ListAsync(m, ct).ConfigureAwait(false))
+                if (keyMatches(item.Item.Key))
+                    found.Add(new MediaFileInfo(item.Item.Original, item.Stat?.Size ?? 0, item.Stat?.LastModified, item.Stat?.ETag) { Store = m.Store, RelativePath = item.Item.Key });
         }
         catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound) { return []; }
         found.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
@@ -152,10 +195,10 @@ public sealed class MediaFileOperations(MediaCache cache)
         var clock = Stopwatch.StartNew();
         var src = Parse(pair.Source);
         var dst = Parse(pair.Destination);
-        if (dst.Store == Storage.Http.HttpBackend.StoreName)
-            throw new OperationException(pair.Destination, $"'{Redact.ForDisplay(pair.Destination)}': http(s) URLs cannot be written; copy to s3://, gs://, Azure, MinIO or a local path", errorId: "DestinationNotWritable");
-        if (options.Move && src.Store == Storage.Http.HttpBackend.StoreName)
-            throw new OperationException(pair.Source, $"'{Redact.ForDisplay(pair.Source)}': an http(s) source cannot be moved (it cannot be deleted); use Copy-MediaFile", errorId: "SourceNotDeletable");
+        if (!Capabilities(dst).CanWrite)
+            throw new OperationException(pair.Destination, $"'{Redact.ForDisplay(pair.Destination)}': {TitleOf(dst)} paths cannot be written; copy to {StoresThat(c => c.CanWrite)}", errorId: "DestinationNotWritable");
+        if (options.Move && !Capabilities(src).CanDelete)
+            throw new OperationException(pair.Source, $"'{Redact.ForDisplay(pair.Source)}': a {TitleOf(src)} source cannot be moved (it cannot be deleted); use Copy-MediaFile", errorId: "SourceNotDeletable");
         if (src.Canonical == dst.Canonical)
             throw new OperationException(pair.Source, $"'{Redact.ForDisplay(pair.Source)}' is its own destination", errorId: "SameSourceAndDestination");
         var (srcStore, srcOps) = StoreOf(src);
@@ -194,7 +237,7 @@ public sealed class MediaFileOperations(MediaCache cache)
         RemoteStat? written = null;
         var method = "server-side";
         var upload = options.Upload with { IfNotExists = options.NoClobber };
-        if (src.Store == dst.Store && !src.IsLocal && dstOps is not null)
+        if (CopiesServerSide(src, dst) && dstOps is not null)
         {
             written = await dstOps.CopyWithinAsync(src, srcStat, dst, upload, ct).ConfigureAwait(false);
             if (written is not null) progress?.Transferred(srcStat.Size);
@@ -255,7 +298,7 @@ public sealed class MediaFileOperations(MediaCache cache)
     async Task<bool> SameAsync(MediaRef a, RemoteStat sa, MediaRef b, RemoteStat sb, CancellationToken ct)
     {
         if (sa.Size != sb.Size) return false;
-        if (!a.IsLocal && !b.IsLocal && a.Store == b.Store && sa.ETag is not null && sa.ETag == sb.ETag) return true;
+        if (!a.IsLocal && !b.IsLocal && a.Store == b.Store && Capabilities(a).ETagIdentifiesContent && sa.ETag is not null && sa.ETag == sb.ETag) return true;
         foreach (var kind in new[] { "md5", "crc32c" })
         {
             var x = await DigestAsync(a, sa, kind, ct).ConfigureAwait(false);
@@ -268,10 +311,10 @@ public sealed class MediaFileOperations(MediaCache cache)
         return false;
     }
 
-    static async Task<string?> DigestAsync(MediaRef m, RemoteStat s, string kind, CancellationToken ct)
+    async Task<string?> DigestAsync(MediaRef m, RemoteStat s, string kind, CancellationToken ct)
     {
         if (s.Checksum is { } c && c.StartsWith(kind + ":", StringComparison.Ordinal)) return c;
-        if (kind == "md5" && m.Store is Storage.S3.S3Backend.StoreName or Storage.Minio.MinioBackend.StoreName && s.ETag is { Length: 32 } e && e.All(char.IsAsciiHexDigit))
+        if (kind == "md5" && !m.IsLocal && Capabilities(m).ETagIsMd5 && s.ETag is { Length: 32 } e && e.All(char.IsAsciiHexDigit))
             return "md5:" + e.ToLowerInvariant();
         if (m.IsLocal) return await Checksums.ChecksumVerifier.ComputeAsync(kind, m.Key, ct).ConfigureAwait(false);
         return null;
@@ -299,24 +342,52 @@ public sealed class MediaFileOperations(MediaCache cache)
 
     // ---- delete_files -----------------------------------------------------------------------------------------
 
-    /// <summary>The files one -Path means: itself, or with -Recurse everything under a folder.</summary>
-    public async Task<List<string>> PlanDeleteAsync(string path, bool recurse, CancellationToken ct)
+    /// <summary>The files one path means: itself (given literally), or with -Recurse everything under a folder (listed).</summary>
+    public async Task<List<DeleteTarget>> PlanDeleteAsync(string path, bool recurse, CancellationToken ct)
     {
         var m = Parse(path);
-        if (m.Store == Storage.Http.HttpBackend.StoreName)
-            throw new OperationException(path, $"'{Redact.ForDisplay(path)}': http(s) URLs cannot be deleted", errorId: "DestinationNotWritable");
+        if (!Capabilities(m).CanDelete)
+            throw new OperationException(path, $"'{Redact.ForDisplay(path)}': {TitleOf(m)} paths cannot be deleted", errorId: "DestinationNotWritable");
         if (IsFolderText(path) || m.IsLocal && Directory.Exists(m.Key))
         {
             if (!recurse) throw new OperationException(path, $"'{Redact.ForDisplay(path)}' is a folder: add -Recurse to delete what is under it", errorId: "SourceIsFolder");
-            return (await ListAsync(path, recurse: true, relative: false, includeHidden: true, ct).ConfigureAwait(false)).Select(f => f.Path).ToList();
+            return (await ListAsync(path, recurse: true, relative: false, includeHidden: true, ct).ConfigureAwait(false)).Select(f => new DeleteTarget(f.Path, Listed: true)).ToList();
         }
-        return [path];
+        return [new DeleteTarget(path, Listed: false)];
     }
 
-    /// <summary>Deletes files; many of one S3 bucket go in DeleteObjects batches. One outcome per path.</summary>
-    public async IAsyncEnumerable<Outcome<string, TransferResult>> DeleteAsync(IReadOnlyList<string> paths, int workers, OperationProgress? progress,
+    bool NeedsExistenceCheck(string path)
+    {
+        try { var m = Parse(path); return !m.IsLocal && !Capabilities(m).DeleteReportsMissing; }
+        catch (InvalidMediaPathException) { return false; } // reported by the delete itself
+    }
+
+    /// <summary>
+    /// Deletes files; many of one store that deletes in batches (S3 DeleteObjects) go together. One outcome per path.
+    /// A path given literally on a store whose deletes do not say whether the object was there
+    /// (<see cref="StoreCapabilities.DeleteReportsMissing"/>) is looked up first, so a missing one is an error as on
+    /// every other store; paths a listing found are not.
+    /// </summary>
+    public async IAsyncEnumerable<Outcome<string, TransferResult>> DeleteAsync(IReadOnlyList<DeleteTarget> targets, int workers, OperationProgress? progress,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
+        var check = targets.Where(t => !t.Listed && NeedsExistenceCheck(t.Path)).Select(t => t.Path).Distinct(StringComparer.Ordinal).ToList();
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+        if (check.Count > 0)
+        {
+            var looked = OperationRunner.Run(check, workers, async (p, token) =>
+            {
+                var m = Parse(p);
+                return await TryStatAsync(StoreOf(m).Read, m, token).ConfigureAwait(false) is not null;
+            }, ct);
+            await foreach (var o in looked.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                if (o.Error is null && o.Result) continue;
+                missing.Add(o.Input);
+                yield return new(o.Input, null, o.Error ?? new OperationException(o.Input, $"'{Redact.ForDisplay(o.Input)}' was not found", errorId: "ObjectNotFound"));
+            }
+        }
+        var paths = targets.Select(t => t.Path).Where(p => !missing.Contains(p)).ToList();
         var batched = new List<(string Path, MediaRef Ref, IBatchDelete Store)>();
         var single = new List<string>();
         foreach (var p in paths)
@@ -324,7 +395,7 @@ public sealed class MediaFileOperations(MediaCache cache)
             MediaRef? m = null;
             try { m = Parse(p); }
             catch (InvalidMediaPathException) { single.Add(p); continue; } // reported by the per-item path below
-            if (!m.IsLocal && m.Store != Storage.Http.HttpBackend.StoreName && cache.Stores.Get(m.Store) is IBatchDelete b && paths.Count > 1) batched.Add((p, m, b));
+            if (!m.IsLocal && Capabilities(m).CanDelete && cache.Stores.Get(m.Store) is IBatchDelete b && paths.Count > 1) batched.Add((p, m, b));
             else single.Add(p);
         }
         foreach (var group in batched.GroupBy(x => x.Store))
@@ -350,7 +421,7 @@ public sealed class MediaFileOperations(MediaCache cache)
             if (ops is null) throw new OperationException(p, $"the {m.Store} store cannot delete", errorId: "DestinationNotWritable");
             var existed = await ops.DeleteAsync(m, token).ConfigureAwait(false);
             await CacheCoherence.DropAsync(cache, m, token).ConfigureAwait(false);
-            if (!existed) throw new OperationException(p, $"'{Redact.ForDisplay(p)}' was not found", errorId: "ObjectNotFound");
+            if (!existed && Capabilities(m).DeleteReportsMissing) throw new OperationException(p, $"'{Redact.ForDisplay(p)}' was not found", errorId: "ObjectNotFound");
             return new TransferResult { Path = p, Status = TransferStatus.Removed, Method = "delete" };
         }, ct);
         await foreach (var o in reader.ReadAllAsync(ct).ConfigureAwait(false))

@@ -24,7 +24,10 @@ public interface IObjectStore
     /// <summary>Streams the objects under a prefix, page by page, with what the listing said about each.</summary>
     IAsyncEnumerable<ListedItem> ListAsync(MediaRef prefix, CancellationToken ct);
 
-    /// <summary>Whether <see cref="ListAsync"/> can expand prefixes (-Recurse); plain HTTP cannot.</summary>
+    /// <summary>
+    /// Whether <see cref="ListAsync"/> can expand prefixes (-Recurse); plain HTTP cannot. The store's backend declares it
+    /// in <see cref="StoreCapabilities.CanList"/>, which callers ask first; this answers for a client used without one.
+    /// </summary>
     bool CanList => true;
 
     /// <summary>One line for -Verbose naming the credential source used (never a secret).</summary>

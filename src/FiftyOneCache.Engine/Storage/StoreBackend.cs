@@ -52,6 +52,12 @@ public abstract class StoreBackend
     /// </summary>
     public virtual bool ClaimsBucketKeyInput => false;
 
+    /// <summary>
+    /// What the store can do for list_files, copy_files, move_files and delete_files (list, write, delete,
+    /// server-side copy, what its ETags mean); the operations ask this and never the store's name.
+    /// </summary>
+    public virtual StoreCapabilities Capabilities => StoreCapabilities.ReadOnly;
+
     /// <summary>Reads this store's settings for one session (no network: credentials are used on the first request).</summary>
     public abstract StoreBinding Bind(StoreContext context);
 

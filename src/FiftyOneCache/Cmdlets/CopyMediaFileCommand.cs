@@ -7,23 +7,34 @@ namespace FiftyOneCache.Cmdlets;
 /// <summary>What Copy- and Move-MediaFile share: pairs of paths planned, approved and run on the worker pool.</summary>
 public abstract class MediaTransferCmdlet : MediaFileCmdlet
 {
-    protected const string PathSet = "Path";
     protected const string DatasetSet = "Dataset";
     readonly List<(string Source, string Destination)> _requests = [];
 
-    /// <summary>Source files (or folders with -Recurse): s3://, gs://, Azure, MinIO, http(s) or local.</summary>
+    /// <summary>Source files (or folders with -Recurse): s3://, gs://, Azure, MinIO, http(s) or local; wildcards select them.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
-    [Alias("FilePath", "Source")]
+    [Alias("FilePath")]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(CachedSourceCompleter))]
     public string[] Path { get; set; } = [];
 
-    /// <summary>The destination file, or a folder (ending in '/', or an existing local folder) to copy into.</summary>
+    /// <summary>Source files (or folders with -Recurse), taken literally.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP", "FullName", "Source")]
+    [ArgumentCompleter(typeof(CachedSourceCompleter))]
+    public string[] LiteralPath { get; set; } = [];
+
+    /// <summary>The destination file, or a folder (ending in '/', or an existing local folder) to copy into; a folder when -Path has wildcards.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = DatasetSet)]
     [Alias("Target")]
+    [ArgumentCompleter(typeof(CachedSourceCompleter))]
     public string Destination { get; set; } = "";
 
     /// <summary>Copy everything under a folder source.</summary>
-    [Parameter(ParameterSetName = PathSet)] public SwitchParameter Recurse { get; set; }
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter Recurse { get; set; }
 
     /// <summary>Overwrite even an identical destination (and do not ask).</summary>
     [Parameter] public SwitchParameter Force { get; set; }
@@ -42,7 +53,10 @@ public abstract class MediaTransferCmdlet : MediaFileCmdlet
         if (Force && NoClobber)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Force and -NoClobber cannot be used together"), "ForceAndNoClobber", ErrorCategory.InvalidArgument, null));
         if (ParameterSetName == DatasetSet) return;
-        foreach (var p in Path) _requests.Add((Resolve(p), Resolve(Destination)));
+        var destination = Resolve(Destination);
+        foreach (var (_, p) in ResolveAll(ParameterSetName == LiteralPathSet ? LiteralPath : Path))
+            // What a wildcard found goes into -Destination as a folder (as Copy-Item with several sources).
+            _requests.Add((p.Path, p.Expanded && !destination.EndsWith('/') && !destination.EndsWith('\\') ? destination + "/" : destination));
     }
 
     protected override void EndProcessing()

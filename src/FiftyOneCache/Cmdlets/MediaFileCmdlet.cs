@@ -22,10 +22,42 @@ public abstract class MediaFileCmdlet : MediaCacheCmdlet
     /// </summary>
     protected int Workers => Ops.Cache.DefaultConcurrency;
 
-    /// <summary>A remote path as given; a local one as the shell resolves it (relative to the current location).</summary>
-    protected string Resolve(string path) =>
-        path.Contains("://", StringComparison.Ordinal) ? path
-            : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path) + (path.EndsWith('/') || path.EndsWith('\\') ? "/" : "");
+    protected const string PathSet = "Path";
+    protected const string LiteralPathSet = "LiteralPath";
+
+    /// <summary>A remote path as given; a local one as the shell resolves it (relative to the current location), literally.</summary>
+    protected string Resolve(string path) => path.Contains("://", StringComparison.Ordinal) ? path : Inputs.Local(path);
+
+    /// <summary>-Path (wildcards) and -LiteralPath, as the *-Item cmdlets read them.</summary>
+    internal MediaPathInput Inputs => new(this, () => Ops, Cancel);
+
+    /// <summary>
+    /// Bound by property name from the ETag of a piped object that a store just reported (Get-MediaFile's files,
+    /// -PassThru results): its Path is then taken literally, whatever characters the name has, and known to exist.
+    /// Not for typing: the objects' Path property binds -Path, and this tells such objects apart from a CSV's rows.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    [Alias("ETag")]
+    public string? ReportedETag { get; set; }
+
+    /// <summary>Whether the current pipeline object is one a store reported (it has an ETag property).</summary>
+    protected bool FromStoreReport => MyInvocation.BoundParameters.ContainsKey(nameof(ReportedETag));
+
+    /// <summary>Whether the paths are taken literally: -LiteralPath, or an object a store reported.</summary>
+    protected bool IsLiteral => ParameterSetName == LiteralPathSet || FromStoreReport;
+
+    /// <summary>Each given path resolved; a path that cannot be is reported for itself and the rest go on.</summary>
+    internal IEnumerable<(string Given, ResolvedPath Path)> ResolveAll(IEnumerable<string> given)
+    {
+        foreach (var g in given)
+        {
+            List<ResolvedPath> found;
+            try { found = Inputs.Resolve(g, IsLiteral); }
+            catch (OperationCanceledException) { throw new PipelineStoppedException(); }
+            catch (Exception e) when (e is not PipelineStoppedException) { WriteItemError(e, g); continue; }
+            foreach (var f in found) yield return (g, f);
+        }
+    }
 
     protected void WriteItemError(Exception e, object target)
     {

@@ -28,6 +28,12 @@ public sealed class MemBackend : StoreBackend
     public override IReadOnlyList<ConfigKeyDef> ConfigKeys => [new(SeedDirKey, ConfigValueKind.Path), new(ProfileKey, ConfigValueKind.String, Completes: true)];
     public override IReadOnlyList<string> SessionVariables => ["MEM_STORE_*"];
 
+    /// <summary>
+    /// Read only (no IStoreOperations), listed; its ETag is the MD5 of the bytes, so a copy whose destination already
+    /// holds the same bytes is recognised without reading either (the capability the storage operations ask).
+    /// </summary>
+    public override StoreCapabilities Capabilities { get; } = new() { ETagIsMd5 = true, ETagIdentifiesContent = true };
+
     public override StoreBinding Bind(StoreContext context)
     {
         var (seed, from) = SeedDir(context.Config, context.Env);

@@ -22,6 +22,9 @@ public sealed class AzureBackend : StoreBackend
     public override IReadOnlyList<string> SessionVariables => ["AZURE_*", AzureSettings.PageSizeVariable];
     public override string UnconfiguredHint => "an Azure alias (AZURE_ALIAS)";
 
+    /// <summary>Copy Blob from the source's URL (across containers and accounts); DeleteIfExists says whether it was there; ETags are opaque.</summary>
+    public override StoreCapabilities Capabilities { get; } = new() { CanWrite = true, CanDelete = true, ServerSideCopy = ServerSideCopy.WithinStore };
+
     /// <summary>
     /// CVAT's Azure storages name the container as their resource and show no account; an Azure blob is spelled by its
     /// URL (account and container in it), so the container root's manifest is ../ per key level up.

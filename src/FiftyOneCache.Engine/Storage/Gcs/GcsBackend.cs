@@ -18,6 +18,9 @@ public sealed class GcsBackend : StoreBackend
     public override IReadOnlyList<string> LegacyLayoutDirs => [StoreName];
     public override IReadOnlyList<ConfigKeyDef> ConfigKeys => [new(CredentialsKey, ConfigValueKind.Path)];
     public override IReadOnlyList<string> SessionVariables => ["GOOGLE_*", "STORAGE_EMULATOR_HOST"];
+
+    /// <summary>Objects rewritten server-side across buckets; a delete of a missing object is a 404; ETags are opaque.</summary>
+    public override StoreCapabilities Capabilities { get; } = new() { CanWrite = true, CanDelete = true, ServerSideCopy = ServerSideCopy.WithinStore };
     public override CvatStorageMapping Cvat { get; } = new("GOOGLE_CLOUD_STORAGE", UsesEndpoint: false, DefaultEndpointName: "Google");
 
     public override StoreBinding Bind(StoreContext context) => new()

@@ -15,6 +15,9 @@ public sealed class HttpBackend : StoreBackend
     public override IReadOnlyList<string> LayoutDirs => ["http", "https"];
     public override IReadOnlyList<string> LegacyLayoutDirs => ["http", "https"];
 
+    /// <summary>Read only, and a URL is not a folder: it cannot be listed, written or deleted.</summary>
+    public override StoreCapabilities Capabilities { get; } = new() { CanList = false };
+
     public override StoreBinding Bind(StoreContext context) => new()
     {
         PathForms =

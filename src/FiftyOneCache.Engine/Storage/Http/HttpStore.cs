@@ -22,7 +22,7 @@ public sealed partial class HttpStore(HttpTransport transport) : IObjectStore, I
     public async IAsyncEnumerable<ListedItem> ListAsync(MediaRef prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         await Task.CompletedTask;
-        throw new StoreException(StoreErrorKind.Permanent, $"'{prefix.Original}': http(s) URLs cannot be listed; -Recurse works for s3://, gs:// and MinIO prefixes");
+        throw new StoreException(StoreErrorKind.Permanent, $"'{prefix.Original}': http(s) URLs cannot be listed (a URL is not a folder); -Recurse works on the prefixes of stores that can be listed");
 #pragma warning disable CS0162
         yield break;
 #pragma warning restore CS0162

@@ -20,6 +20,13 @@ public sealed class MinioBackend : StoreBackend
         [new(ConfigFileKey, ConfigValueKind.Path), new(ProfileKey, ConfigValueKind.String, Completes: true)];
     public override IReadOnlyList<string> SessionVariables => ["MINIO_*"];
     public override string UnconfiguredHint => "a MinIO alias (MINIO_ALIAS) or endpoint URL";
+
+    /// <summary>MinIO speaks S3: a delete of a missing key answers 204; single-part ETags are MD5s; CopyObject on one server.</summary>
+    public override StoreCapabilities Capabilities { get; } = new()
+    {
+        CanWrite = true, CanDelete = true, ServerSideCopy = ServerSideCopy.WithinStore,
+        ETagIsMd5 = true, ETagIdentifiesContent = true, DeleteReportsMissing = false,
+    };
     public override CvatStorageMapping Cvat { get; } = new("AWS_S3_BUCKET", UsesEndpoint: true, DefaultEndpointName: "AWS");
 
     /// <summary>MinIO settings are read when the cache opens: the alias and endpoint decide how paths parse.</summary>

@@ -5,8 +5,8 @@ using Minio.DataModel.Args;
 namespace FiftyOneCache.Engine.Storage.Minio;
 
 /// <summary>
-/// MinIO writes through the Minio client: PutObject (the client goes multipart above its part size), CopyObject on
-/// the server, RemoveObject. A single-part upload is verified by its ETag (the MD5 of the bytes sent); a multipart
+/// MinIO writes through the Minio client: PutObject (the client goes multipart above its part size), RemoveObject;
+/// copies on the server through the S3 protocol's CopyObject/UploadPartCopy (<see cref="CopyWithinAsync"/>). A single-part upload is verified by its ETag (the MD5 of the bytes sent); a multipart
 /// one by the size the server reports, since the client chooses its own part size.
 /// </summary>
 public sealed partial class MinioStore : IStoreOperations
@@ -46,27 +46,41 @@ public sealed partial class MinioStore : IStoreOperations
         return true;
     }
 
+    /// <summary>
+    /// A copy on the server: the S3 protocol's CopyObject (UploadPartCopy above the copy threshold), sent by an AWS SDK
+    /// client pointed at this MinIO endpoint with the same credentials, path-style and signed for the configured region.
+    /// (The Minio client 7.0.0's own CopyObject fails reading some servers' answers, s3rver's among them.)
+    /// </summary>
     public async Task<RemoteStat?> CopyWithinAsync(MediaRef source, RemoteStat sourceStat, MediaRef dest, UploadOptions options, CancellationToken ct)
     {
-        if (sourceStat.Size > options.CopyPartThreshold) return null; // the client's own composed copy is not trusted here: stream instead
         var what = $"copying {Describe(source)} to {Describe(dest)}";
-        try
-        {
-            var src = new CopySourceObjectArgs().WithBucket(source.Bucket).WithObject(source.Key);
-            if (sourceStat.ETag is { } e) src = src.WithMatchETag(e);
-            await _client.CopyObjectAsync(new CopyObjectArgs().WithBucket(dest.Bucket).WithObject(dest.Key).WithCopyObjectSource(src), ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ArgumentException or NullReferenceException or FormatException or InvalidOperationException)
-        {
-            // The Minio client 7.0.0 fails on its own reading of some servers' CopyObject answers (s3rver's): the
-            // caller streams the bytes instead, which is correct if slower.
-            _ = e;
-            return null;
-        }
-        catch (Exception e) when (e is not OperationCanceledException) { throw Map(e, what); }
+        await S3.S3ServerCopy.CopyAsync(S3Client, source, sourceStat, dest, options, ct).ConfigureAwait(false);
         var stat = await StatAsync(dest, ct).ConfigureAwait(false);
-        if (stat.Size != sourceStat.Size)
-            throw new StoreException(StoreErrorKind.Corrupt, $"{what}: the copy has {stat.Size} bytes, the source {sourceStat.Size}");
-        return stat;
+        if (stat.Size != sourceStat.Size || sourceStat.ETag is { } e && !e.Contains('-') && stat.ETag is { } t && !t.Contains('-') && !string.Equals(e, t, StringComparison.OrdinalIgnoreCase))
+            throw new StoreException(StoreErrorKind.Corrupt, $"{what}: the copy has {stat.Size} bytes (ETag {stat.ETag}), the source {sourceStat.Size} (ETag {sourceStat.ETag})");
+        return stat with { Checksum = stat.ETag is { } m && !m.Contains('-') ? "md5:" + m.ToLowerInvariant() : null };
     }
+
+    MinioS3Client? _s3;
+
+    /// <summary>An AWS SDK client for this MinIO endpoint (the S3 protocol's server-side copy), made on first use.</summary>
+    MinioS3Client S3Client => LazyInitializer.EnsureInitialized(ref _s3, () =>
+    {
+        var endpoint = _settings.Endpoint!;
+        var cfg = new Amazon.S3.AmazonS3Config
+        {
+            ServiceURL = endpoint.GetLeftPart(UriPartial.Authority),
+            AuthenticationRegion = _settings.Region,
+            ForcePathStyle = true,
+            UseHttp = endpoint.Scheme == "http",
+            MaxErrorRetry = 0, // one retry layer: RetryPolicy
+            IgnoreConfiguredEndpointUrls = true,
+            RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        Amazon.Runtime.AWSCredentials credentials = _settings.AccessKey is { } ak
+            ? new Amazon.Runtime.BasicAWSCredentials(ak, _settings.SecretKey ?? "")
+            : new Amazon.Runtime.AnonymousAWSCredentials();
+        return new MinioS3Client(credentials, cfg);
+    });
 }

@@ -84,5 +84,9 @@ public sealed partial class MinioStore : PresignedStore, IDisposable
         _ => new StoreException(StoreErrorKind.Transient, $"{what}: {e.GetType().Name}: {e.Message}", e),
     };
 
-    public void Dispose() => (_client as IDisposable)?.Dispose();
+    public void Dispose()
+    {
+        (_client as IDisposable)?.Dispose();
+        _s3?.Dispose();
+    }
 }

@@ -22,6 +22,13 @@ public sealed class S3Backend : StoreBackend
     public override IReadOnlyList<string> SessionVariables => ["AWS_*"];
     public override bool ClaimsBucketKeyInput => true;
 
+    /// <summary>S3 answers 204 to a delete of a missing key; single-part ETags are MD5s; CopyObject across buckets.</summary>
+    public override StoreCapabilities Capabilities { get; } = new()
+    {
+        CanWrite = true, CanDelete = true, ServerSideCopy = ServerSideCopy.WithinStore,
+        ETagIsMd5 = true, ETagIdentifiesContent = true, DeleteReportsMissing = false,
+    };
+
     public override CvatStorageMapping Cvat { get; } =
         new("AWS_S3_BUCKET", UsesEndpoint: true, DefaultEndpointName: "AWS", AcceptsProviderDefault: true) { ProviderHosts = ["amazonaws.com"] };
 

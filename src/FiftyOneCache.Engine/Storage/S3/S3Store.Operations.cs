@@ -92,14 +92,7 @@ public sealed partial class S3Store : IStoreOperations, IBatchDelete
         return new RemoteStat(length, got, expected.Contains('-') ? null : "md5:" + expected, DateTimeOffset.UtcNow);
     }
 
-    /// <summary>Multipart uploads of this very key that a killed run left open: they cost storage until aborted.</summary>
-    async Task AbortOrphanedUploadsAsync(AmazonS3Client client, MediaRef dest, CancellationToken ct)
-    {
-        var list = await Run($"listing uploads of {Describe(dest)}", () => client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = dest.Bucket, Prefix = dest.Key }, ct), ct).ConfigureAwait(false);
-        foreach (var u in list.MultipartUploads ?? [])
-            if (u.Key == dest.Key)
-                await Run($"aborting an orphaned upload of {Describe(dest)}", () => client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = dest.Bucket, Key = dest.Key, UploadId = u.UploadId }, ct), ct).ConfigureAwait(false);
-    }
+    Task AbortOrphanedUploadsAsync(AmazonS3Client client, MediaRef dest, CancellationToken ct) => S3ServerCopy.AbortOrphanedUploadsAsync(client, dest, ct);
 
     public async Task<bool> DeleteAsync(MediaRef item, CancellationToken ct)
     {
@@ -131,50 +124,11 @@ public sealed partial class S3Store : IStoreOperations, IBatchDelete
     {
         var client = await ClientForBucketAsync(dest.Bucket, ct).ConfigureAwait(false);
         var what = $"copying {Describe(source)} to {Describe(dest)}";
-        if (sourceStat.Size <= options.CopyPartThreshold)
-        {
-            var copied = await Run(what, () => client.CopyObjectAsync(new CopyObjectRequest
-            {
-                SourceBucket = source.Bucket, SourceKey = source.Key, DestinationBucket = dest.Bucket, DestinationKey = dest.Key,
-                ETagToMatch = sourceStat.ETag is { } e ? $"\"{e}\"" : null,
-            }, ct), ct).ConfigureAwait(false);
-            // The copy of the very source version (If-Match) whose ETag is the MD5 of its bytes, answered with that
-            // same MD5: the bytes are the source's, so is the size; no HEAD is needed to know it.
-            if (IsMd5(sourceStat.ETag) && string.Equals(RemoteStat.NormalizeETag(copied.ETag), sourceStat.ETag, StringComparison.OrdinalIgnoreCase))
-                return new RemoteStat(sourceStat.Size, sourceStat.ETag, "md5:" + sourceStat.ETag!.ToLowerInvariant(), DateTimeOffset.UtcNow);
-        }
-        else
-        {
-            await AbortOrphanedUploadsAsync(client, dest, ct).ConfigureAwait(false);
-            var init = await Run(what, () => client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = dest.Bucket, Key = dest.Key }, ct), ct).ConfigureAwait(false);
-            try
-            {
-                var count = (int)((sourceStat.Size + options.CopyPartSize - 1) / options.CopyPartSize);
-                var tags = new PartETag[count];
-                await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.PartConcurrency), CancellationToken = ct }, async (i, token) =>
-                {
-                    var from = i * options.CopyPartSize;
-                    var to = Math.Min(sourceStat.Size, from + options.CopyPartSize) - 1;
-                    var r = await Run($"{what} (part {i + 1})", () => client.CopyPartAsync(new CopyPartRequest
-                    {
-                        SourceBucket = source.Bucket, SourceKey = source.Key, DestinationBucket = dest.Bucket, DestinationKey = dest.Key,
-                        UploadId = init.UploadId, PartNumber = i + 1, FirstByte = from, LastByte = to,
-                        ETagToMatch = sourceStat.ETag is { } e ? [$"\"{e}\""] : null,
-                    }, token), token).ConfigureAwait(false);
-                    tags[i] = new PartETag(i + 1, r.ETag);
-                }).ConfigureAwait(false);
-                await Run(what, () => client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-                {
-                    BucketName = dest.Bucket, Key = dest.Key, UploadId = init.UploadId, PartETags = tags.ToList(),
-                }, ct), ct).ConfigureAwait(false);
-            }
-            catch
-            {
-                try { await client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = dest.Bucket, Key = dest.Key, UploadId = init.UploadId }, CancellationToken.None).ConfigureAwait(false); }
-                catch (Exception e) when (e is AmazonServiceException or AmazonClientException) { }
-                throw;
-            }
-        }
+        var (_, copiedETag) = await S3ServerCopy.CopyAsync(client, source, sourceStat, dest, options, ct).ConfigureAwait(false);
+        // The copy of the very source version (If-Match) whose ETag is the MD5 of its bytes, answered with that same
+        // MD5: the bytes are the source's, so is the size; no HEAD is needed to know it.
+        if (IsMd5(sourceStat.ETag) && string.Equals(RemoteStat.NormalizeETag(copiedETag), sourceStat.ETag, StringComparison.OrdinalIgnoreCase))
+            return new RemoteStat(sourceStat.Size, sourceStat.ETag, "md5:" + sourceStat.ETag!.ToLowerInvariant(), DateTimeOffset.UtcNow);
         var stat = await StatAsync(dest, ct).ConfigureAwait(false);
         if (stat.Size != sourceStat.Size)
             throw new StoreException(StoreErrorKind.Corrupt, $"{what}: the copy has {stat.Size} bytes, the source {sourceStat.Size}");
