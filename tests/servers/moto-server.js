@@ -19,11 +19,11 @@ function freePort(host) {
   });
 }
 
-function request(method, url) {
+function request(method, url, timeoutMs = 2000) {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method }, res => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
     req.on('error', reject);
-    req.setTimeout(2000, () => req.destroy(new Error('timeout')));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms: ${method} ${url}`)));
     req.end();
   });
 }
@@ -49,8 +49,14 @@ async function start({ host = '127.0.0.1', buckets = [] } = {}) {
     await new Promise(r => setTimeout(r, 200));
   }
   // moto does not check signatures by default, so plain PUTs create the buckets.
+  // moto's first request after start-up imports most of its backends: seconds on a busy machine, so the buckets
+  // get a long timeout and up to three tries (a PUT of an existing bucket is a 200 in us-east-1).
   for (const b of buckets) {
-    const status = await request('PUT', `${url}/${b}`);
+    let status;
+    for (let attempt = 1; ; attempt++) {
+      try { status = await request('PUT', `${url}/${b}`, 30000); break; }
+      catch (e) { if (attempt >= 3) { stopChild(child); throw new Error(`moto_server: creating bucket ${b}: ${e.message}`); } }
+    }
     if (status >= 300) throw new Error(`moto_server: creating bucket ${b} answered ${status}`);
   }
   return {
