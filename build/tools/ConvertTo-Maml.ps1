@@ -63,7 +63,10 @@ foreach ($cmd in $commands) {
     [void]$sb.Append('<command:syntax>')
     foreach ($set in $cmd.ParameterSets) {
         [void]$sb.Append("<command:syntaxItem><maml:name>$($cmd.Name)</maml:name>")
-        foreach ($p in $set.Parameters | Where-Object { $_.Name -notin $common }) { [void]$sb.Append((ParamXml $cmd.Parameters[$p.Name] $set.Name)) }
+        # Positional parameters first, in the order of their positions (as Get-Command -Syntax shows them), then the
+        # others as declared: a parameter a derived cmdlet declares would otherwise come before its base's.
+        $ordered = $set.Parameters | Where-Object { $_.Name -notin $common } | Sort-Object -Stable { if ($_.Position -ge 0) { $_.Position } else { [int]::MaxValue } }
+        foreach ($p in $ordered) { [void]$sb.Append((ParamXml $cmd.Parameters[$p.Name] $set.Name)) }
         foreach ($r in $risk) { [void]$sb.Append((ParamXml $r $set.Name)) }
         [void]$sb.Append('</command:syntaxItem>')
     }

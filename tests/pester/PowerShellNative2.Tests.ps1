@@ -225,6 +225,22 @@ Describe 'Issue23 5: help' {
         }
     }
 
+    It 'Help of <_> has a syntax line per parameter set, positional parameters first in the order of their positions' -ForEach $cmdlets {
+        $cmd = Get-Command $_
+        $items = @((Get-Help $_).syntax.syntaxItem)
+        $items.Count | Should -Be $cmd.ParameterSets.Count
+        for ($i = 0; $i -lt $items.Count; $i++) {
+            $positional = @($cmd.ParameterSets[$i].Parameters | Where-Object Position -ge 0 | Sort-Object Position | ForEach-Object Name)
+            $names = @($items[$i].parameter.name)
+            if ($positional.Count) { $names[0..($positional.Count - 1)] -join ' ' | Should -Be ($positional -join ' ') -Because "$_ set $($cmd.ParameterSets[$i].Name)" }
+        }
+    }
+
+    It 'Move-MediaFile has no parameter set of Copy-MediaFile''s -Dataset (a dataset is uploaded, never moved)' {
+        (Get-Command Move-MediaFile).ParameterSets.Name | Should -Not -Contain 'Dataset'
+        (Get-Command Copy-MediaFile).ParameterSets.Name | Should -Contain 'Dataset'
+    }
+
     It 'Issue23 <_> numbers its examples 1..N, each title at the same indentation after a blank line' -ForEach $cmdlets {
         $PSStyle.OutputRendering = 'PlainText'
         $lines = (Get-Help $_ -Examples | Out-String -Width 200) -split "`r?`n"

@@ -23,13 +23,8 @@ public abstract class MediaTransferCmdlet : MediaFileCmdlet
     [ArgumentCompleter(typeof(CachedSourceCompleter))]
     public string[] LiteralPath { get; set; } = [];
 
-    /// <summary>The destination file, or a folder (ending in '/', or an existing local folder) to copy into; a folder when -Path has wildcards.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = DatasetSet)]
-    [Alias("Target")]
-    [ArgumentCompleter(typeof(CachedSourceCompleter))]
-    public string Destination { get; set; } = "";
+    /// <summary>-Destination as bound: each cmdlet declares the parameter itself, in the parameter sets it has.</summary>
+    protected abstract string DestinationPath { get; }
 
     /// <summary>Copy everything under a folder source.</summary>
     [Parameter(ParameterSetName = PathSet)]
@@ -53,7 +48,7 @@ public abstract class MediaTransferCmdlet : MediaFileCmdlet
         if (Force && NoClobber)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Force and -NoClobber cannot be used together"), "ForceAndNoClobber", ErrorCategory.InvalidArgument, null));
         if (ParameterSetName == DatasetSet) return;
-        var destination = Resolve(Destination);
+        var destination = Resolve(DestinationPath);
         foreach (var (_, p) in ResolveAll(ParameterSetName == LiteralPathSet ? LiteralPath : Path))
             // What a wildcard found goes into -Destination as a folder (as Copy-Item with several sources).
             _requests.Add((p.Path, p.Expanded && !destination.EndsWith('/') && !destination.EndsWith('\\') ? destination + "/" : destination));
@@ -92,6 +87,16 @@ public abstract class MediaTransferCmdlet : MediaFileCmdlet
 [OutputType(typeof(TransferResult), typeof(string))]
 public sealed class CopyMediaFileCommand : MediaTransferCmdlet
 {
+    /// <summary>The destination file, or a folder (ending in '/', or an existing local folder) to copy into; a folder when -Path has wildcards.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = DatasetSet)]
+    [Alias("Target")]
+    [ArgumentCompleter(typeof(CachedSourceCompleter))]
+    public string Destination { get; set; } = "";
+
+    protected override string DestinationPath => Destination;
+
     /// <summary>upload_media: the FiftyOne dataset whose media files are uploaded into -Destination.</summary>
     [Parameter(Mandatory = true, ParameterSetName = DatasetSet)]
     [ArgumentCompleter(typeof(DatasetNameCompleter))]
@@ -124,7 +129,7 @@ public sealed class CopyMediaFileCommand : MediaTransferCmdlet
             var samples = new Engine.Datasets.DatasetMediaReader(ds)
                 .Stream(new Engine.Datasets.SampleFilter(), new Engine.Datasets.MediaSelection([MediaField], IncludeAssets: false), Cancel)
                 .Where(s => s.Field == MediaField).Select(s => Ops.Parse(s.FilePath).IsLocal ? s with { FilePath = Ops.Parse(s.FilePath).Key } : s).ToList();
-            plan = upload.Plan(samples, Resolve(Destination), RelativeTo is null ? null : Resolve(RelativeTo));
+            plan = upload.Plan(samples, Resolve(DestinationPath), RelativeTo is null ? null : Resolve(RelativeTo));
         }
         catch (Engine.Datasets.DatasetException e) { ThrowTerminatingError(new ErrorRecord(e, "DatasetUnavailable", ErrorCategory.ObjectNotFound, Dataset)); return; }
         catch (OperationException e) { ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidArgument, e.Path)); return; }
@@ -145,6 +150,16 @@ public sealed class CopyMediaFileCommand : MediaTransferCmdlet
 [OutputType(typeof(TransferResult))]
 public sealed class MoveMediaFileCommand : MediaTransferCmdlet
 {
+    /// <summary>The destination file, or a folder (ending in '/', or an existing local folder) to move into. No -Dataset set:
+    /// a dataset's media are copied (upload_media), never moved.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+    [Alias("Target")]
+    [ArgumentCompleter(typeof(CachedSourceCompleter))]
+    public string Destination { get; set; } = "";
+
+    protected override string DestinationPath => Destination;
+
     protected override bool IsMove => true;
     protected override string Verb => "Move";
 }
