@@ -68,7 +68,7 @@ public sealed partial class CacheItem
         var bytes = file.Exists ? file.Length : row!.Size;
         if (file.Exists && !Downloader.TryDelete(LocalPath)) return new(RemoveOutcome.Failed);
         Index.Remove(Relative);
-        if (request.PruneEmptyFolders) _cache.RemoveEmptyParents(Path.GetDirectoryName(LocalPath)!);
+        if (request.PruneEmptyFolders) EmptyFolders.RemoveUpward(Path.GetDirectoryName(LocalPath), _cache.Config.CacheDir);
         return new(RemoveOutcome.Removed, bytes);
     }
 

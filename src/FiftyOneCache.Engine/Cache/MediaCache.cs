@@ -204,7 +204,7 @@ public sealed partial class MediaCache : IDisposable
                 var rel = Path.GetRelativePath(Config.CacheDir, f).Replace(Path.DirectorySeparatorChar, '/');
                 Count(ItemAt(rel).TryRemove(new RemoveRequest { Only = (row, _) => row is null, PruneEmptyFolders = false }));
             }
-            RemoveEmptyDirectories(dir);
+            EmptyFolders.RemoveTree(dir);
         }
         var left = new List<string>();
         if (pinned > 0) left.Add($"{pinned} item(s) in use by a running command were left in place");
@@ -215,32 +215,6 @@ public sealed partial class MediaCache : IDisposable
             Path = Config.CacheDir, LocalPath = Config.CacheDir, Size = bytes, Status = ClearStatus.Removed,
             Error = left.Count > 0 ? string.Join("; ", left) : null,
         };
-    }
-
-    internal void RemoveEmptyParents(string dir)
-    {
-        var root = Path.GetFullPath(Config.CacheDir).TrimEnd(Path.DirectorySeparatorChar);
-        while (dir.Length > root.Length && dir.StartsWith(root, StringComparison.Ordinal))
-        {
-            try
-            {
-                if (Directory.EnumerateFileSystemEntries(dir).Any()) return;
-                Directory.Delete(dir);
-            }
-            catch (IOException) { return; }
-            dir = Path.GetDirectoryName(dir)!;
-        }
-    }
-
-    static void RemoveEmptyDirectories(string dir)
-    {
-        try
-        {
-            foreach (var sub in Directory.EnumerateDirectories(dir)) RemoveEmptyDirectories(sub);
-            if (!Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
     }
 
     public IEnumerable<CacheEntry> Entries(string? sourceWildcard = null)

@@ -39,7 +39,7 @@ public sealed class MediaPathParser
     /// <summary>The forms this parser knows, in declaration order.</summary>
     public IReadOnlyList<PathForm> Forms { get; }
 
-    /// <summary>Every way to spell a path, for messages: "s3://, gs://, http(s)://, ...".</summary>
+    /// <summary>Every way to spell a path that the registered stores declare, for messages.</summary>
     public string Supported => _supported;
 
     public MediaRef Parse(string text)
@@ -74,7 +74,7 @@ public sealed class MediaPathParser
         return new(text, MediaRef.LocalStore, "", u.LocalPath);
     }
 
-    /// <summary>A bucket/key path (rest = "bucket/key") of a store with S3-style bucket names.</summary>
+    /// <summary>A bucket/key path (rest = "bucket/key") of a store whose paths name a bucket, then a key.</summary>
     public static MediaRef Bucketed(string text, string store, string rest)
     {
         var slash = rest.IndexOf('/');

@@ -6,11 +6,11 @@ namespace FiftyOneCache.Engine.Paths;
 /// </summary>
 public enum PathFormKind
 {
-    /// <summary>A scheme the store always owns (s3://, gs://). Matched exactly; two stores cannot claim one scheme.</summary>
+    /// <summary>A scheme the store always owns. Matched exactly; two stores cannot claim one scheme.</summary>
     Scheme,
-    /// <summary>A scheme the configuration chose (a MinIO or Azure alias). Matched exactly, like <see cref="Scheme"/>.</summary>
+    /// <summary>A scheme the configuration chose (a store's alias setting). Matched exactly, like <see cref="Scheme"/>.</summary>
     Alias,
-    /// <summary>URLs under a configured endpoint (a MinIO endpoint_url, an Azure account URL): the longest prefix wins.</summary>
+    /// <summary>URLs under a configured endpoint (a store's endpoint or account URL setting): the longest prefix wins.</summary>
     Endpoint,
     /// <summary>URLs of a public naming pattern (https://&lt;account&gt;.blob.core.windows.net/...): the form says whether a URL is its.</summary>
     UrlPattern,
@@ -29,6 +29,6 @@ public readonly record struct PathText(string Text, string Raw, string Scheme, s
 /// <param name="Pattern">The scheme (Scheme, Alias, AnyUrl) or URL prefix (Endpoint, ending in '/'); for UrlPattern a description.</param>
 /// <param name="Parse">Builds the reference; may throw <see cref="InvalidMediaPathException"/>. For Endpoint and UrlPattern,
 /// null means "not mine" and the next form is tried.</param>
-/// <param name="Description">How the form is spelled in messages ("s3://", "az:// (Azure alias)").</param>
-/// <param name="Source">Where a configured form came from (for conflict messages), e.g. "environment variable MINIO_ALIAS".</param>
+/// <param name="Description">How the form is spelled in messages (a scheme, or an alias with the store it belongs to).</param>
+/// <param name="Source">Where a configured form came from (for conflict messages), e.g. the environment variable or config key that set it.</param>
 public sealed record PathForm(string Store, PathFormKind Kind, string Pattern, Func<PathText, MediaRef?> Parse, string Description, string? Source = null);

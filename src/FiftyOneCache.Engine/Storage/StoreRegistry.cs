@@ -10,7 +10,7 @@ namespace FiftyOneCache.Engine.Storage;
 /// The stores one cache session uses: every registered <see cref="StoreBackend"/> bound to the session's
 /// configuration when the session opens (which decides how paths parse: a broken alias or endpoint is a
 /// configuration error then), one path parser built from their forms, and each store's client created lazily on
-/// first use (an S3 or GCS client costs credential discovery).
+/// first use (a cloud client costs credential discovery).
 /// </summary>
 public sealed class StoreRegistry : IDisposable
 {

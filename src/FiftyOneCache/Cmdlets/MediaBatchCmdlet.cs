@@ -30,12 +30,12 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     [AllowEmptyCollection]
     public string[] Path { get; set; } = Array.Empty<string>();
 
-    /// <summary>Bucket of an object, as emitted by Get-S3Object (the store that claims BucketName/Key input builds the reference).</summary>
+    /// <summary>Bucket of an object, as other modules' object listings emit it (the store that claims BucketName/Key input builds the reference).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BucketKeySet)]
     [Alias("Bucket")]
     public string BucketName { get; set; } = "";
 
-    /// <summary>Key of an object, as emitted by Get-S3Object.</summary>
+    /// <summary>Key of an object, as other modules' object listings emit it.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BucketKeySet)]
     public string Key { get; set; } = "";
 

@@ -86,23 +86,8 @@ public sealed class LocalStore : IObjectStore, IStoreOperations
     {
         if (!File.Exists(item.Key)) return Task.FromResult(false);
         File.Delete(item.Key);
-        RemoveEmptyParents(Path.GetDirectoryName(item.Key));
+        EmptyFolders.RemoveUpward(Path.GetDirectoryName(item.Key));
         return Task.FromResult(true);
-    }
-
-    /// <summary>Folders a delete left empty go too, up the tree, stopping at the first that holds anything.</summary>
-    public static void RemoveEmptyParents(string? dir)
-    {
-        while (!string.IsNullOrEmpty(dir) && Path.GetPathRoot(dir) != dir)
-        {
-            try
-            {
-                if (!Directory.Exists(dir) || Directory.EnumerateFileSystemEntries(dir).Any()) return;
-                Directory.Delete(dir);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
-            dir = Path.GetDirectoryName(dir);
-        }
     }
 
     public Task<RemoteStat?> CopyWithinAsync(MediaRef source, RemoteStat sourceStat, MediaRef dest, UploadOptions options, CancellationToken ct) =>
@@ -114,7 +99,7 @@ public sealed class LocalStore : IObjectStore, IStoreOperations
         Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
         try { File.Move(source, dest, overwrite); }
         catch (IOException) when (File.Exists(source)) { return false; }
-        RemoveEmptyParents(Path.GetDirectoryName(source));
+        EmptyFolders.RemoveUpward(Path.GetDirectoryName(source));
         return true;
     }
 }
