@@ -14,5 +14,6 @@ Copy-Item (Join-Path $Root 'FiftyOneCache.psd1') $ModuleDir
 Copy-Item (Join-Path $Root 'src/FiftyOneCache/FiftyOneCache.format.ps1xml') $ModuleDir
 Copy-Item (Join-Path $Root 'src/FiftyOneCache/FiftyOneCache.types.ps1xml') $ModuleDir
 Remove-Item $publish -Recurse -Force
+& (Join-Path $Root 'build/ReadyToRun.ps1') -ModuleDir $ModuleDir
 if (Test-Path (Join-Path $Root 'build/Docs.ps1')) { & (Join-Path $Root 'build/Docs.ps1') -Configuration $Configuration }
 Write-Host "Module built: $ModuleDir"

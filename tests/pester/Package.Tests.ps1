@@ -128,3 +128,36 @@ $engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName
         ($out | Where-Object { $_ -like '*/media/s3/bucket/key.jpg' }) | Should -Not -BeNullOrEmpty
     }
 }
+
+Describe 'Precompiled code' {
+    It 'ships the engine and the SDKs a download runs through as ReadyToRun images, and a download runs them unjitted' {
+        if (-not $IsLinux -or [Runtime.InteropServices.RuntimeInformation]::OSArchitecture -ne 'X64') {
+            Set-ItResult -Skipped -Because 'build/ReadyToRun.ps1 precompiles on linux-x64 build hosts only'
+            return
+        }
+        foreach ($name in 'FiftyOneCache.Engine', 'Polly.Core', 'Microsoft.Data.Sqlite', 'SQLitePCLRaw.core', 'AWSSDK.Core', 'AWSSDK.S3') {
+            $stream = [IO.File]::OpenRead((Join-Path $env:FOC_MODULE_PATH "deps/$name.dll"))
+            try { $native = [Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size }
+            finally { $stream.Dispose() }
+            $native | Should -BeGreaterThan 0 -Because "$name.dll should carry ReadyToRun code"
+        }
+        # A fresh process lists what the JIT compiles: the item's and the downloader's own methods must not be among
+        # them (an image the runtime rejected, or IL only, puts every one of them there at tier 0).
+        $cache = Join-Path $work 'r2r'
+        $env:FIFTYONE_MEDIA_CACHE_DIR = $cache
+        $env:FIFTYONE_MEDIA_CACHE_CONFIG_PATH = Join-Path $cache 'cfg.json'
+        $env:FOC_T_URL = $url
+        $env:DOTNET_JitDisasmSummary = '1'
+        try {
+            $out = Invoke-Pwsh -NoProfile -NonInteractive -Command @'
+Import-Module (Join-Path $env:FOC_MODULE_PATH 'FiftyOneCache.psd1')
+"STATUS " + (Invoke-MediaDownload $env:FOC_T_URL).Status
+'@ 2>&1 | ForEach-Object { "$_" }
+        }
+        finally { Remove-Item Env:DOTNET_JitDisasmSummary }
+        ($out -join "`n") | Should -Match 'STATUS Downloaded' # the JIT's lines and the script's share stdout, unbroken or not
+        @($out | Where-Object { $_ -match 'JIT compiled ' }).Count | Should -BeGreaterThan 100 -Because 'the JIT lists what it compiles'
+        $jitted = @($out | Where-Object { $_ -match 'JIT compiled FiftyOneCache\.Engine\.Cache\.(CacheItem|Downloader)\b' })
+        $jitted | Should -BeNullOrEmpty -Because 'the engine is precompiled'
+    }
+}

@@ -24,7 +24,7 @@ internal sealed class IndexDatabase : IDisposable
         // SQLite's default page cache (2 MB) holds the index of about 15,000 entries: beyond that every lookup of a
         // hit re-read its B-tree pages with pread (4 per hit at 100,000 entries) and a flush of access times spilled
         // pages mid-transaction (3 pwrite per hit). Up to 32 MB, filled only as pages are read.
-        Exec("PRAGMA cache_size=" + (Environment.GetEnvironmentVariable("FOC_XCACHE") ?? "-32768") + ";");
+        Exec("PRAGMA cache_size=-32768;");
         CreateSchema();
         Created = !existed;
     }
