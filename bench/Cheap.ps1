@@ -20,7 +20,11 @@ param(
     # bench/HostFloor built: the host floor ('floor'), a new pwsh that loads a minimal .NET downloader (pooled
     # HttpClient, 16 at a time, temporary file and rename; no listing, signing, cache, index or locks). What any
     # PowerShell module on .NET pays for the same objects: the part of the gap to rclone that is not ours.
-    [string] $HostFloorDll
+    [string] $HostFloorDll,
+    # Where the runs' destinations (caches, rclone's and curl's folders) go; default a folder under $Work. A
+    # memory-backed one (/dev/shm) takes the file system out of the measurement as memserver takes the server out:
+    # on this machine's ext4, creating 4,000 inodes costs every tool more CPU than its own work does.
+    [string] $DestinationRoot
 )
 $ErrorActionPreference = 'Stop'
 $time = $Peer.time
@@ -44,7 +48,9 @@ try {
     }
     $serverStart = Get-CpuSeconds $server.Id
 
-    $destRoot = Join-Path $Work 'cheap-dest'
+    $destRoot = if ($DestinationRoot) { Join-Path $DestinationRoot "foc-cheap-dest-$PID" } else { Join-Path $Work 'cheap-dest' }
+    New-Item -ItemType Directory -Force $destRoot | Out-Null
+    $fsType = (& stat -f -c %T $destRoot 2>$null) -join ''
     $script:serial = 0
     $envs = New-MemBenchEnv $endpoint $Work
     $access = $envs.Aws; $focEnv = $envs.Foc; $rcEnv = $envs.Rclone
@@ -85,10 +91,13 @@ try {
         $x = Invoke-TimedProcess $time @(& $t.Command $N) $t.Env $dest (Join-Path $Work "cheap-$Tool-$N-$Run.log") $memServer
         $files = @([IO.Directory]::EnumerateFiles($dest, '*', [IO.SearchOption]::AllDirectories) | Where-Object { $_ -notmatch '[\\/]\.fiftyonecache[\\/]' }).Count
         if ($files -ne $N) { throw "$Tool left $files of $N files" }
+        # In memory, a run's files go after it (untimed): new pages would otherwise be first-touched memory of this
+        # VM for every run (9 GB by the end), and that cost, not the tools', varied from run to run.
+        if ($DestinationRoot) { & rm -rf -- $dest }
         return $x
     }
 
-    $r = [ordered]@{ counts = $Counts; objectBytes = $ObjectBytes; runs = [ordered]@{} }
+    $r = [ordered]@{ counts = $Counts; objectBytes = $ObjectBytes; destination = $destRoot; filesystem = $fsType; removedAfterRun = [bool]$DestinationRoot; runs = [ordered]@{} }
     $active = @($tools.Keys | Where-Object { $tools[$_].Available -and $_ -notin $Skip })
     foreach ($tool in $active) { $r.runs[$tool] = [ordered]@{}; foreach ($n in $Counts) { $r.runs[$tool]["$n"] = @() } }
     foreach ($run in 1..$Runs) {
@@ -105,5 +114,5 @@ try {
     return $r
 } finally {
     Stop-MemServer $memServer
-    foreach ($d in (Join-Path $Work 'cheap-dest'), (Join-Path $Work 'cheap-src')) { if (Test-Path $d) { & rm -rf -- $d } }
+    foreach ($d in $destRoot, (Join-Path $Work 'cheap-src')) { if ($d -and (Test-Path $d)) { & rm -rf -- $d } }
 }

@@ -10,6 +10,8 @@ param(
     [string[]] $CheapSkip = @(),
     # With -Filter cheap or upload: another build of the module, measured beside this one in the same runs (before/after).
     [string] $CheapBaseline,
+    # With -Filter cheap: where the runs' destinations go (e.g. /dev/shm: no file system cost in the measurement).
+    [string] $CheapDestination,
     # With -Filter upload: tools (foc, rclone, aws) or cases (small, big, copy) to leave out.
     [string[]] $UploadSkip = @(),
     # Where results.md/.json/.svg go (default: bench/ in the repository).
@@ -186,7 +188,7 @@ if ($Filter -eq 'cheap') {
     Say "Scenario 8: CPU per object on an in-memory S3 server (bench/memserver.js), $($counts -join ' and ') x 100 KB, $Runs run(s), tools interleaved"
     $floorDir = Join-Path $Out 'hostfloor'
     Invoke-Native dotnet @('build', (Join-Path $Root 'bench/HostFloor/HostFloor.csproj'), '-c', 'Release', '-o', $floorDir, '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
-    try { $c = & (Join-Path $Root 'bench/Cheap.ps1') -Work $work -ModuleDir $ModuleDir -Peer $peer -Runs $Runs -Counts $counts -Skip $CheapSkip -BaselineModuleDir $CheapBaseline -HostFloorDll (Join-Path $floorDir 'HostFloor.dll') }
+    try { $c = & (Join-Path $Root 'bench/Cheap.ps1') -Work $work -ModuleDir $ModuleDir -Peer $peer -Runs $Runs -Counts $counts -Skip $CheapSkip -BaselineModuleDir $CheapBaseline -HostFloorDll (Join-Path $floorDir 'HostFloor.dll') -DestinationRoot $CheapDestination }
     finally { if (Test-Path $work) { & rm -rf -- $work } }
     $lo = "$($counts[0])"; $hi = "$($counts[-1])"; $span = $counts[-1] - $counts[0]
     $rowsC = foreach ($tool in $c.runs.Keys) {
@@ -202,9 +204,9 @@ if ($Filter -eq 'cheap') {
     $sb = [Text.StringBuilder]::new()
     [void]$sb.AppendLine('# FiftyOneCache: CPU per object on a server that is not the bottleneck')
     [void]$sb.AppendLine()
-    [void]$sb.AppendLine("Run $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC by ``build.ps1 -Task Bench -Filter cheap$(if ($Quick) { ' -Quick' })``, $Runs run(s) per tool and size, tools interleaved in each run; load average at start $($loadAtStart -join ' '), at end $(((Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3) -join ' '); $([Environment]::ProcessorCount) cores.")
+    [void]$sb.AppendLine("Run $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC by ``build.ps1 -Task Bench -Filter cheap$(if ($Quick) { ' -Quick' })$(if ($CheapDestination) { " -CheapDestination $CheapDestination" })``, $Runs run(s) per tool and size, tools interleaved in each run; load average at start $($loadAtStart -join ' '), at end $(((Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3) -join ' '); $([Environment]::ProcessorCount) cores.")
     [void]$sb.AppendLine()
-    [void]$sb.AppendLine("Server: ``bench/memserver.js`` (node's http module, objects in memory, 127.0.0.1). Whole processes under ``/usr/bin/time`` (wall; CPU = user + sys), medians; $($c.objectBytes / 1KB) KB objects; every run into a new directory, nothing deleted until the end. Marginal CPU per object = (median CPU at $hi - median CPU at $lo) / ${span}: start-up and other fixed costs drop out. Server CPU: the server process's own CPU seconds while the tool ran.")
+    [void]$sb.AppendLine("Server: ``bench/memserver.js`` (node's http module, objects in memory, 127.0.0.1). Whole processes under ``/usr/bin/time`` (wall; CPU = user + sys), medians; $($c.objectBytes / 1KB) KB objects; every run into a new directory under ``$($c.destination)`` ($($c.filesystem)), $(if ($c.removedAfterRun) { 'removed after its run (untimed)' } else { 'nothing deleted until the end' }). Marginal CPU per object = (median CPU at $hi - median CPU at $lo) / ${span}: start-up and other fixed costs drop out. Server CPU: the server process's own CPU seconds while the tool ran.")
     [void]$sb.AppendLine()
     [void]$sb.AppendLine("| Tool | wall $lo | CPU $lo | server CPU $lo | wall $hi | CPU $hi | server CPU $hi | marginal CPU per object | server CPU per object |")
     [void]$sb.AppendLine('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
