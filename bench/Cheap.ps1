@@ -2,8 +2,8 @@
 # memory and answers in about 0.1 ms, so what is measured is the clients. Whole processes under /usr/bin/time
 # (wall and user+sys CPU seconds): FiftyOneCache (a new pwsh, Import-Module, Invoke-MediaDownload -Recurse),
 # rclone copy --transfers 16, curl --parallel --parallel-max 16 and aws s3 cp --recursive, on 1,000 and 4,000
-# objects of 100 KB, tools interleaved in every run, each run into a directory of its own, nothing deleted until
-# the end. The marginal CPU per object is the slope (CPU at 4,000 - CPU at 1,000) / 3,000: start-up and every
+# objects of 100 KB, after one untimed pass of every tool, tools interleaved in every run in an order that rotates
+# from run to run, each run into a directory of its own, nothing deleted until the end. The marginal CPU per object is the slope (CPU at 4,000 - CPU at 1,000) / 3,000: start-up and every
 # other fixed cost drop out of it. The server's own CPU seconds per run come from /proc/<pid>/stat.
 # Called by build/Bench.ps1 -Filter cheap with its helpers (Invoke-WithEnv, Get-Median, Get-PwshLaunch).
 param(
@@ -100,9 +100,18 @@ try {
     $r = [ordered]@{ counts = $Counts; objectBytes = $ObjectBytes; destination = $destRoot; filesystem = $fsType; removedAfterRun = [bool]$DestinationRoot; runs = [ordered]@{} }
     $active = @($tools.Keys | Where-Object { $tools[$_].Available -and $_ -notin $Skip })
     foreach ($tool in $active) { $r.runs[$tool] = [ordered]@{}; foreach ($n in $Counts) { $r.runs[$tool]["$n"] = @() } }
+    # One untimed pass first: the server's first requests (node compiling its handlers, the seeded buffers' first
+    # reads) cost it several times its steady CPU, and whichever tool came first paid that wait.
+    # Every tool once on the smallest count, and the cheapest client once on every count, so that every object has
+    # been served once before the first timed run.
+    foreach ($tool in $active) { $null = Measure-Tool $tool $Counts[0] 0 }
+    $warm = @('curl', 'rclone', 'foc') | Where-Object { $_ -in $active } | Select-Object -First 1
+    foreach ($n in $Counts | Select-Object -Skip 1) { $null = Measure-Tool $warm $n 0 }
     foreach ($run in 1..$Runs) {
+        # The order rotates from run to run, so that no tool always follows the same one (aws's 15 s of CPU, say).
+        $order = @($active | Select-Object -Skip (($run - 1) % $active.Count)) + @($active | Select-Object -First (($run - 1) % $active.Count))
         foreach ($n in $Counts) {
-            foreach ($tool in $active) {
+            foreach ($tool in $order) {
                 $x = Measure-Tool $tool $n $run
                 $r.runs[$tool]["$n"] += $x
                 Write-Host ("  run {0}, {1,5} objects: {2,-7} {3,6:0.00} s wall, {4,6:0.00} s CPU, server {5:0.00} s CPU" -f $run, $n, $tool, $x.Wall, $x.Cpu, $x.ServerCpu)
