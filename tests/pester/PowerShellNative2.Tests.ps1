@@ -443,6 +443,21 @@ Describe 'Issue23 11: -Debug' {
         $text | Should -BeLike '*DONE*'
     }
 
+    It 'Issue23 $DebugPreference and $VerbosePreference set in the caller''s own scope count as -Debug and -Verbose; without them no debug line is built' {
+        $url = New-File; $url2 = New-File
+        $null = New-Item -ItemType Directory $env:FIFTYONE_MEDIA_CACHE_DIR
+        # A script's function sets the preferences in its own scope, as users do; the engine builds a request's debug
+        # line only when the caller will see it.
+        $out = @(& { $DebugPreference = 'Continue'; $VerbosePreference = 'Continue'; Invoke-MediaDownload $url 5>&1 4>&1 })
+        (@($out | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | ForEach-Object Message) -join "`n") |
+            Should -Match "'$([regex]::Escape($url))': answered in \d+ ms"
+        (@($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) -join "`n") |
+            Should -Match ([regex]::Escape($url) + '.*Downloaded')
+        $none = @(& { $DebugPreference = 'SilentlyContinue'; $VerbosePreference = 'SilentlyContinue'; Invoke-MediaDownload $url2 5>&1 4>&1 })
+        @($none | Where-Object { $_ -is [System.Management.Automation.DebugRecord] -or $_ -is [System.Management.Automation.VerboseRecord] }) | Should -BeNullOrEmpty
+        @($none | Where-Object Status -eq 'Downloaded') | Should -HaveCount 1 # a request was made, and said nothing
+    }
+
     It 'Issue23 -Debug says when a download waited for another process''s download of the same item' {
         $url = New-File 'locked' 1MB
         Invoke-RestMethod -Method Post -Uri "$($servers.http.url)/__faults" -ContentType 'application/json' `

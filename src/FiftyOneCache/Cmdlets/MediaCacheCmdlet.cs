@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Reflection;
 using FiftyOneCache.Engine.Cache;
 using FiftyOneCache.Engine.Configuration;
 using FiftyOneCache.Hosting;
@@ -75,10 +76,33 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
     }
     bool? _verboseWanted;
 
-    /// <summary>-Verbose bound, else $VerbosePreference.</summary>
+    /// <summary>-Verbose bound, else the caller's $VerbosePreference.</summary>
     protected bool IsVerbose() =>
         MyInvocation.BoundParameters.TryGetValue("Verbose", out var v) ? ((SwitchParameter)v).IsPresent
-            : GetVariableValue("VerbosePreference") is ActionPreference p && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
+            // Under -Debug the runtime's verbose preference follows -Debug (Inquire), not the caller's wish: the variable.
+            : MyInvocation.BoundParameters.ContainsKey("Debug") ? Wanted(GetVariableValue("VerbosePreference") as ActionPreference?)
+            : Wanted(RuntimePreference("VerbosePreference"));
+
+    /// <summary>-Debug bound, else the caller's $DebugPreference.</summary>
+    protected bool IsDebug() =>
+        MyInvocation.BoundParameters.TryGetValue("Debug", out var d) ? ((SwitchParameter)d).IsPresent : Wanted(RuntimePreference("DebugPreference"));
+
+    static bool Wanted(ActionPreference? p) => p is { } x && x is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore);
+
+    /// <summary>
+    /// A preference as PowerShell itself applies it to this call's Write-Verbose/Write-Debug: its command runtime's
+    /// own property, which sees the caller's variable in whatever scope the caller set it. GetVariableValue sees only
+    /// the module's and the global scope, so a function that set $VerbosePreference before calling us went unheard.
+    /// The property is not public: where a PowerShell lacks it, the preference variable as GetVariableValue sees it.
+    /// </summary>
+    ActionPreference? RuntimePreference(string name)
+    {
+        var runtime = CommandRuntime;
+        if (runtime?.GetType().GetProperty(name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic) is { PropertyType: var t } prop
+            && t == typeof(ActionPreference))
+            return (ActionPreference)prop.GetValue(runtime)!;
+        return GetVariableValue(name) as ActionPreference?;
+    }
 
     string SourceOf(string key) => Config.SourcesByKey.TryGetValue(key, out var s) ? s : "default";
 
@@ -108,6 +132,7 @@ public abstract class MediaCacheCmdlet : PSCmdlet, IDisposable
         if (_opened is not null) return _opened; // once per call: the session key hashes the environment
         try
         {
+            Log.DebugEnabled = IsDebug();
             var cache = CacheSessions.Get(Config, Log);
             cache.Log = Log;
             _opened = cache;

@@ -56,5 +56,6 @@ internal static class CacheSessions
         public void Verbose(string message) => _target?.Verbose(message);
         public void Debug(string message) => _target?.Debug(message);
         public void Warning(string message) => _target?.Warning(message);
+        public bool DebugEnabled => _target?.DebugEnabled ?? false;
     }
 }
