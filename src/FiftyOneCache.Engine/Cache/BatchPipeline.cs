@@ -21,7 +21,7 @@ internal static class BatchPipeline
         // Ordered output without a read-ahead window still bounds how many results wait for a slow predecessor.
         var reorderBound = options.Ordered && window is null ? new SemaphoreSlim(Math.Max(4096, concurrency * 16)) : null;
         var reorder = options.Ordered ? new Reorderer(run, reorderBound) : null;
-        var request = new ItemRequest(options.Download, options.Update, Hold: options.Retain == Retention.UntilTaken);
+        var request = new ItemRequest(options.Download, options.Update, Hold: options.Retain == Retention.UntilTaken) { PathOnly = options.PathOnly };
 
         _ = Task.Run(async () =>
         {

@@ -11,6 +11,9 @@ public sealed class CacheIndex : IDisposable
 {
     readonly IndexDatabase _sql;
     readonly ConcurrentDictionary<string, long> _touches = new(StringComparer.Ordinal);
+    // Hits answered without reading their row (CacheItem's path-only hits): what adopting the file takes, should the
+    // flush find no row to touch.
+    readonly ConcurrentDictionary<string, (string Source, string FullPath)> _unread = new(StringComparer.Ordinal);
     readonly GroupCommit _group;
 
     public CacheIndex(string dbPath)
@@ -97,6 +100,7 @@ public sealed class CacheIndex : IDisposable
             cmd.ExecuteNonQuery();
         }).ConfigureAwait(false);
         _touches.TryRemove(path, out _);
+        _unread.TryRemove(path, out _);
     }
 
     /// <summary>Adopts a file found on disk (index rebuilt or a crash between rename and commit).</summary>
@@ -120,6 +124,20 @@ public sealed class CacheIndex : IDisposable
         }
     }
 
+    /// <summary>A row for a file found at a hit, unless one is there already (a download's reservation stays as it is).</summary>
+    void AdoptIfAbsent(string path, string source, long size, long lastAccessMs, SqliteTransaction tx)
+    {
+        var cmd = _sql.Prepared("""
+            INSERT INTO entries(path, source, size, etag, checksum, last_access, created, state)
+            VALUES ($p, $s, $z, NULL, NULL, $t, $t, 1) ON CONFLICT(path) DO NOTHING
+            """, tx);
+        cmd.Parameters.AddWithValue("$p", path);
+        cmd.Parameters.AddWithValue("$s", source);
+        cmd.Parameters.AddWithValue("$z", size);
+        cmd.Parameters.AddWithValue("$t", lastAccessMs);
+        cmd.ExecuteNonQuery();
+    }
+
     /// <summary>Runs one group of queued writes in a single transaction (called by <see cref="GroupCommit"/>).</summary>
     void RunBatch(IReadOnlyList<Action<SqliteTransaction>> ops)
     {
@@ -140,6 +158,7 @@ public sealed class CacheIndex : IDisposable
             cmd.ExecuteNonQuery();
         }
         _touches.TryRemove(path, out _);
+        _unread.TryRemove(path, out _);
     }
 
     /// <summary>Removes many complete rows in one transaction (one eviction pass: one commit, not one per file).</summary>
@@ -158,11 +177,21 @@ public sealed class CacheIndex : IDisposable
             }
             tx.Commit();
         }
-        foreach (var path in paths) _touches.TryRemove(path, out _);
+        foreach (var path in paths) { _touches.TryRemove(path, out _); _unread.TryRemove(path, out _); }
     }
 
     /// <summary>Records an access in memory; <see cref="FlushTouches"/> writes them in one transaction.</summary>
     public void Touch(string path) => _touches[path] = Now();
+
+    /// <summary>
+    /// <see cref="Touch"/> for a hit whose row was not read: if the flush finds no complete row, the file at
+    /// <paramref name="fullPath"/>, if still there, is adopted (a file without a row, as after a lost index).
+    /// </summary>
+    public void TouchUnread(string path, string source, string fullPath)
+    {
+        _unread[path] = (source, fullPath);
+        _touches[path] = Now();
+    }
 
     public void FlushTouches()
     {
@@ -178,11 +207,16 @@ public sealed class CacheIndex : IDisposable
             {
                 p.Value = path;
                 t.Value = ms;
-                cmd.ExecuteNonQuery();
+                if (cmd.ExecuteNonQuery() == 0 && _unread.TryGetValue(path, out var unread) && new FileInfo(unread.FullPath) is { Exists: true } file)
+                    AdoptIfAbsent(path, unread.Source, file.Length, ms, tx);
             }
             tx.Commit();
         }
-        foreach (var (path, ms) in batch) _touches.TryRemove(new KeyValuePair<string, long>(path, ms));
+        foreach (var (path, ms) in batch)
+        {
+            _touches.TryRemove(new KeyValuePair<string, long>(path, ms));
+            _unread.TryRemove(path, out _);
+        }
     }
 
     /// <summary>Count and bytes of complete entries, and of reservations in flight, without walking the table.</summary>

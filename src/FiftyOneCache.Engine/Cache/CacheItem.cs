@@ -19,6 +19,15 @@ public sealed record ItemRequest(bool Download = true, bool Update = false, bool
     /// window has room for it (see <see cref="ReadAheadWindow"/>); true if it had to wait.
     /// </summary>
     public Func<long, CancellationToken, ValueTask<bool>>? Admit { get; init; }
+
+    /// <summary>
+    /// A hit needs only the local path: the file alone answers it (a download renames a complete file into place,
+    /// so a file at the final path is whole), and its index row is not read. The row read was a read transaction on
+    /// the one connection every worker shares: at 100,000 entries it held hits to about 35,000 a second (bench
+    /// scenario 3). The access time is recorded as for any hit, and a file the index does not know is adopted when
+    /// the access times are written (<see cref="CacheIndex.FlushTouches"/>).
+    /// </summary>
+    public bool PathOnly { get; init; }
 }
 
 /// <summary>What became of one object: where it is, and the pin that keeps it there while the caller holds it.</summary>
@@ -72,6 +81,11 @@ public sealed partial class CacheItem
             // file locks, four fcntl calls): whatever the row says, no file means a download, which writes the row anew.
             var file = new FileInfo(LocalPath);
             var miss = request.Download && !file.Exists;
+            if (request.PathOnly && !request.Update && file.Exists)
+            {
+                Index.TouchUnread(Relative, Ref.Canonical, LocalPath);
+                return new(ItemStatus.Cached, LocalPath, file.Length, null, lease);
+            }
             var entry = request.Update || miss ? null : Index.Get(Relative); // -Update reads the row again under the lock
             if (!request.Update && !miss && TryCached(entry, file) is { } size) return new(ItemStatus.Cached, LocalPath, size, entry?.ETag, lease);
             if (!request.Download)

@@ -97,6 +97,11 @@ public sealed class ProcessOptions
     public int? Concurrency { get; init; }
     /// <summary>Take only this machine's share of the items (fleet prewarm); applied after prefix expansion.</summary>
     public Shard? Shard { get; init; }
+    /// <summary>
+    /// The caller needs where a cached item is, not its recorded ETag (Get-MediaLocalPath without -Detailed): a hit
+    /// is answered by the file alone, without reading its index row (see <see cref="ItemRequest.PathOnly"/>).
+    /// </summary>
+    public bool PathOnly { get; init; }
 }
 
 /// <summary>

@@ -112,7 +112,7 @@ public sealed class GetMediaLocalPathCommand : MediaBatchCmdlet
     protected override ProcessOptions Options => new()
     {
         Download = !NoDownload, Update = Update, Ordered = true, Retain = Retention.UntilTaken,
-        ReadAhead = ReadAheadFor(Config), ClearAfterUse = ClearAfterUse,
+        ReadAhead = ReadAheadFor(Config), ClearAfterUse = ClearAfterUse, PathOnly = !Detailed,
     };
 
     /// <summary>
