@@ -11,15 +11,19 @@ public class PathOnlyHitTests
 {
     static readonly ProcessOptions PathOnly = new() { Ordered = true, PathOnly = true };
 
-    static string Rel(EngineHarness h, string local) => Path.GetRelativePath(h.Config.CacheDir, local).Replace('\\', '/');
+    /// <summary>A fresh cache holding one downloaded object: its URL and index key.</summary>
+    static async Task<(string Url, string Rel)> CachedAsync(EngineHarness h, string name, int size)
+    {
+        var url = h.Serve(name, EngineHarness.Random(size));
+        var first = (await h.Run(new[] { url })).Single();
+        return (url, Path.GetRelativePath(h.Config.CacheDir, first.LocalPath!).Replace('\\', '/'));
+    }
 
     [Fact]
     public async Task APathOnlyHitRecordsItsAccessTime()
     {
         using var h = new EngineHarness();
-        var url = h.Serve("touch.bin", EngineHarness.Random(1000));
-        var first = (await h.Run(new[] { url })).Single();
-        var rel = Rel(h, first.LocalPath!);
+        var (url, rel) = await CachedAsync(h, "touch.bin", 1000);
         var before = h.Cache.Index.Get(rel)!.LastAccessMs;
         await Task.Delay(20);
         var hit = (await h.Run(new[] { url }, PathOnly)).Single();
@@ -32,9 +36,7 @@ public class PathOnlyHitTests
     public async Task AFileTheIndexLostIsAdoptedAtAPathOnlyHit()
     {
         using var h = new EngineHarness();
-        var url = h.Serve("lost.bin", EngineHarness.Random(1234));
-        var first = (await h.Run(new[] { url })).Single();
-        var rel = Rel(h, first.LocalPath!);
+        var (url, rel) = await CachedAsync(h, "lost.bin", 1234);
         h.Cache.Index.Remove(rel);
         var countBefore = h.Cache.GetStats().CurrentCount;
         var hit = (await h.Run(new[] { url }, PathOnly)).Single();
@@ -51,9 +53,7 @@ public class PathOnlyHitTests
     public async Task AReservationIsLeftAsItIsByAPathOnlyHit()
     {
         using var h = new EngineHarness();
-        var url = h.Serve("pending.bin", EngineHarness.Random(500));
-        var first = (await h.Run(new[] { url })).Single();
-        var rel = Rel(h, first.LocalPath!);
+        var (url, rel) = await CachedAsync(h, "pending.bin", 500);
         h.Cache.Index.Reserve(rel, url, 9999); // another process re-downloading it (-Update): its file is still whole
         var hit = (await h.Run(new[] { url }, PathOnly)).Single();
         Assert.Equal(ItemStatus.Cached, hit.Status);
