@@ -21,7 +21,7 @@ if (-not $IsLinux -or [Runtime.InteropServices.RuntimeInformation]::OSArchitectu
 }
 $runtimeVersion = [Environment]::Version.ToString(3)
 $frameworkDir = [Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
-$packages = ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+$packages = Get-NuGetPackageRoot # build/Common.ps1
 $crossgen = Join-Path $packages "microsoft.netcore.app.crossgen2.linux-x64/$runtimeVersion/tools/crossgen2"
 if (-not (Test-Path $crossgen)) {
     # Restored by src/FiftyOneCache/FiftyOneCache.csproj (PackageDownload) for the SDK's bundled runtime.

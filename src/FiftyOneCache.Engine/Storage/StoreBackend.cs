@@ -1,7 +1,6 @@
 using FiftyOneCache.Engine.Configuration;
 using FiftyOneCache.Engine.Diagnostics;
 using FiftyOneCache.Engine.Paths;
-using FiftyOneCache.Engine.Storage.Http;
 
 namespace FiftyOneCache.Engine.Storage;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using FiftyOneCache.Engine.Configuration;
 using FiftyOneCache.Engine.Diagnostics;
 using FiftyOneCache.Engine.Paths;
-using FiftyOneCache.Engine.Storage.Http;
 
 namespace FiftyOneCache.Engine.Storage;
 

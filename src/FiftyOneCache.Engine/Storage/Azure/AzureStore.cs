@@ -8,7 +8,6 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Sas;
 using FiftyOneCache.Engine.Diagnostics;
 using FiftyOneCache.Engine.Paths;
-using FiftyOneCache.Engine.Storage.Http;
 
 namespace FiftyOneCache.Engine.Storage.Azure;
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using FiftyOneCache.Engine.Paths;
-using FiftyOneCache.Engine.Storage.Http;
 using Minio;
 using Minio.DataModel.Args;
 using Minio.Exceptions;

@@ -6,7 +6,6 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using FiftyOneCache.Engine.Paths;
-using FiftyOneCache.Engine.Storage.Http;
 
 namespace FiftyOneCache.Engine.Storage.S3;
 

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using FiftyOneCache.Engine.Configuration;
 using FiftyOneCache.Engine.Paths;
 using FiftyOneCache.Engine.Storage;
-using FiftyOneCache.Engine.Storage.Http;
 using FiftyOneCache.Engine.Storage.S3;
 using FiftyOneCache.Tests.Infrastructure;
 using Xunit;

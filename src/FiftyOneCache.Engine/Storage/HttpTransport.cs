@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 
-namespace FiftyOneCache.Engine.Storage.Http;
+namespace FiftyOneCache.Engine.Storage;
 
 /// <summary>
-/// One pooled HTTP/1.1 client for every store that can hand out a URL (plain HTTP, presigned S3/MinIO/GCS):
+/// One pooled HTTP/1.1 client for every store that can hand out a URL (plain HTTP and every store that presigns):
 /// the fast path for bytes, with status codes mapped to <see cref="StoreException"/> kinds.
 /// </summary>
 public sealed class HttpTransport : IDisposable
