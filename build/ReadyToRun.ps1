@@ -14,7 +14,10 @@ param([Parameter(Mandatory)] [string] $ModuleDir)
 # Only a linux-x64 build host compiles (the compiler package is that platform's); elsewhere this says so and
 # leaves the IL-only assemblies.
 $ErrorActionPreference = 'Stop'
-$assemblies = @('FiftyOneCache.Engine', 'Polly.Core', 'Microsoft.Data.Sqlite', 'SQLitePCLRaw.core', 'AWSSDK.Core', 'AWSSDK.S3')
+# Paths relative to the module folder: the cmdlets (module root, compiled against the running PowerShell's own
+# assemblies, as every ReadyToRun library is against the versions of its references it was built with) and deps/.
+$assemblies = @('FiftyOneCache', 'deps/FiftyOneCache.Engine', 'deps/Polly.Core', 'deps/Microsoft.Data.Sqlite', 'deps/SQLitePCLRaw.core',
+    'deps/AWSSDK.Core', 'deps/AWSSDK.S3')
 if (-not $IsLinux -or [Runtime.InteropServices.RuntimeInformation]::OSArchitecture -ne 'X64') {
     Write-Host 'ReadyToRun: skipped (the compiler package is for linux-x64 build hosts); the module keeps IL-only assemblies'
     return
@@ -32,18 +35,20 @@ if (-not (Test-Path $crossgen)) {
 }
 if (-not ([IO.File]::GetUnixFileMode($crossgen) -band [IO.UnixFileMode]::UserExecute)) { & chmod u+x $crossgen }
 $deps = Join-Path $ModuleDir 'deps'
+$automation = [psobject].Assembly.Location # System.Management.Automation, which the cmdlets reference
 $work = Join-Path $ModuleDir '.r2r'
 New-Item -ItemType Directory -Force $work | Out-Null
 try {
     foreach ($name in $assemblies) {
-        $il = Join-Path $deps "$name.dll"
-        $native = Join-Path $work "$name.dll"
+        $il = Join-Path $ModuleDir "$name.dll"
+        $leaf = Split-Path $name -Leaf
+        $native = Join-Path $work "$leaf.dll"
         # A response file: PowerShell would expand the reference wildcards itself on Unix, into extra inputs.
-        $rsp = Join-Path $work "$name.rsp"
+        $rsp = Join-Path $work "$leaf.rsp"
         Set-Content $rsp -Value @($il, '-o', $native, '--targetos', 'linux', '--targetarch', 'x64', '-O',
-            '-r', (Join-Path $frameworkDir '*.dll'), '-r', (Join-Path $deps '*.dll'))
+            '-r', (Join-Path $frameworkDir '*.dll'), '-r', (Join-Path $deps '*.dll'), '-r', $automation)
         $log = & $crossgen "@$rsp" 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "ReadyToRun: crossgen2 failed for $name ($LASTEXITCODE): $($log -join ' | ')" }
+        if ($LASTEXITCODE -ne 0) { throw "ReadyToRun: crossgen2 failed for $leaf ($LASTEXITCODE): $($log -join ' | ')" }
         Move-Item $native $il -Force
     }
 }

@@ -135,8 +135,9 @@ Describe 'Precompiled code' {
             Set-ItResult -Skipped -Because 'build/ReadyToRun.ps1 precompiles on linux-x64 build hosts only'
             return
         }
-        foreach ($name in 'FiftyOneCache.Engine', 'Polly.Core', 'Microsoft.Data.Sqlite', 'SQLitePCLRaw.core', 'AWSSDK.Core', 'AWSSDK.S3') {
-            $stream = [IO.File]::OpenRead((Join-Path $env:FOC_MODULE_PATH "deps/$name.dll"))
+        foreach ($name in 'FiftyOneCache', 'deps/FiftyOneCache.Engine', 'deps/Polly.Core', 'deps/Microsoft.Data.Sqlite', 'deps/SQLitePCLRaw.core',
+                          'deps/AWSSDK.Core', 'deps/AWSSDK.S3') {
+            $stream = [IO.File]::OpenRead((Join-Path $env:FOC_MODULE_PATH "$name.dll"))
             try { $native = [Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size }
             finally { $stream.Dispose() }
             $native | Should -BeGreaterThan 0 -Because "$name.dll should carry ReadyToRun code"
@@ -157,7 +158,7 @@ Import-Module (Join-Path $env:FOC_MODULE_PATH 'FiftyOneCache.psd1')
         finally { Remove-Item Env:DOTNET_JitDisasmSummary }
         ($out -join "`n") | Should -Match 'STATUS Downloaded' # the JIT's lines and the script's share stdout, unbroken or not
         @($out | Where-Object { $_ -match 'JIT compiled ' }).Count | Should -BeGreaterThan 100 -Because 'the JIT lists what it compiles'
-        $jitted = @($out | Where-Object { $_ -match 'JIT compiled FiftyOneCache\.Engine\.Cache\.(CacheItem|Downloader)\b' })
+        $jitted = @($out | Where-Object { $_ -match 'JIT compiled FiftyOneCache\.(Engine\.Cache\.(CacheItem|Downloader)|Cmdlets\.InvokeMediaDownloadCommand)\b' })
         $jitted | Should -BeNullOrEmpty -Because 'the engine is precompiled'
     }
 }
