@@ -56,9 +56,20 @@ function Invoke-TimedProcess([string] $Time, [string[]] $Command, [hashtable] $V
     $timing = "$Log.time"
     & sync
     $s0 = Get-CpuSeconds $Server.Process.Id
+    # The server's timeline starts here: its first request and last response after the mark split the wall time.
+    $null = Invoke-RestMethod -Method Post "$($Server.Endpoint)/__mark"
+    $clock = [Diagnostics.Stopwatch]::StartNew()
     Invoke-WithEnv $envVars { & $Time -f '%e %U %S' -o $timing $cmd[0] @($cmd | Select-Object -Skip 1) *> $Log }
+    $elapsedMs = $clock.Elapsed.TotalMilliseconds
     if ($LASTEXITCODE -ne 0) { throw "$($cmd[0]) failed ($LASTEXITCODE): $((Get-Content $Log -Tail 5) -join ' | ')" }
     $srv = (Get-CpuSeconds $Server.Process.Id) - $s0
+    $line = (Get-MemStats $Server).sinceMark
     $f = (Get-Content $timing | Where-Object { $_ -match '^\d' } | Select-Object -Last 1) -split ' '
-    return [pscustomobject]@{ Wall = [double]$f[0]; Cpu = [double]$f[1] + [double]$f[2]; ServerCpu = [Math]::Round($srv, 3) }
+    return [pscustomobject]@{
+        Wall = [double]$f[0]; Cpu = [double]$f[1] + [double]$f[2]; ServerCpu = [Math]::Round($srv, 3)
+        # Start-up: process start to its first request; transfer: first request to last response; exit: the rest.
+        StartupS = [Math]::Round($line.firstRequestMs / 1000, 3)
+        TransferS = [Math]::Round(($line.lastResponseMs - $line.firstRequestMs) / 1000, 3)
+        ExitS = [Math]::Round(($elapsedMs - $line.lastResponseMs) / 1000, 3)
+    }
 }

@@ -20,6 +20,9 @@
 //     Content-Length, Last-Modified, If-None-Match / If-Match
 //   GET / (ListBuckets); GET /__stats (counters: requests by method and by operation, listings, bytes received in
 //     request bodies and sent in object bodies, TCP connections accepted)
+//   POST /__mark: starts a timeline; GET /__stats then also gives sinceMark {requests, firstRequestMs,
+//     lastResponseMs}: when the first request after the mark arrived and when the last response so far finished, in
+//     ms after the mark (the bench splits a tool's wall time into start-up, transfer and exit with it)
 //   GET /__verify?bucket=B&prefix=P: {"key":[size,"md5 of the stored bytes"],...} for every object under P (bench
 //     checks, outside the timed runs); DELETE /__prefix?bucket=B&prefix=P drops them (memory between runs)
 const http = require('http');
@@ -423,10 +426,21 @@ function handle(req, res, raw) {
 const stats = { connections: 0, requests: 0, GET: 0, HEAD: 0, PUT: 0, POST: 0, DELETE: 0, other: 0, lists: 0,
   putObject: 0, copyObject: 0, createMultipart: 0, uploadPart: 0, uploadPartCopy: 0, completeMultipart: 0, abortMultipart: 0,
   deleteObjects: 0, awsChunked: 0, contentMd5: 0, bytesIn: 0, bytesOut: 0 };
+// The timeline since the last POST /__mark, in ms after it (process.hrtime: monotonic).
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+let mark = nowMs();
+stats.sinceMark = { requests: 0, firstRequestMs: null, lastResponseMs: null };
 const server = http.createServer((req, res) => {
+  if (req.url === '/__mark' && req.method === 'POST') {
+    req.resume(); mark = nowMs(); stats.sinceMark = { requests: 0, firstRequestMs: null, lastResponseMs: null };
+    return send(res, 200, '{}', { 'content-type': 'application/json' });
+  }
   if (req.url === '/__stats') { req.resume(); return send(res, 200, JSON.stringify(stats), { 'content-type': 'application/json' }); }
   if (req.url.startsWith('/__')) { req.resume(); return admin(req, res); }
   stats.requests++;
+  const timeline = stats.sinceMark;
+  if (timeline.requests++ === 0) timeline.firstRequestMs = nowMs() - mark;
+  res.on('finish', () => { if (timeline === stats.sinceMark) timeline.lastResponseMs = nowMs() - mark; });
   if (req.method in stats) stats[req.method]++; else stats.other++;
   if (req.method !== 'PUT' && req.method !== 'POST') { req.resume(); return handle(req, res, null); }
   // The body stays as the buffers it arrived in (a part of 8 MB is never concatenated).

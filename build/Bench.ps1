@@ -190,63 +190,8 @@ if ($Filter -eq 'cheap') {
     Invoke-Native dotnet @('build', (Join-Path $Root 'bench/HostFloor/HostFloor.csproj'), '-c', 'Release', '-o', $floorDir, '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
     try { $c = & (Join-Path $Root 'bench/Cheap.ps1') -Work $work -ModuleDir $ModuleDir -Peer $peer -Runs $Runs -Counts $counts -Skip $CheapSkip -BaselineModuleDir $CheapBaseline -HostFloorDll (Join-Path $floorDir 'HostFloor.dll') -DestinationRoot $CheapDestination }
     finally { if (Test-Path $work) { & rm -rf -- $work } }
-    $lo = "$($counts[0])"; $hi = "$($counts[-1])"; $span = $counts[-1] - $counts[0]
-    $rowsC = foreach ($tool in $c.runs.Keys) {
-        $a = $c.runs[$tool][$lo]; $b = $c.runs[$tool][$hi]
-        $med = { param($runs, $p) Get-Median @($runs | ForEach-Object { $_.$p }) }
-        $cpuLo = & $med $a 'Cpu'; $cpuHi = & $med $b 'Cpu'; $srvLo = & $med $a 'ServerCpu'; $srvHi = & $med $b 'ServerCpu'
-        [pscustomobject][ordered]@{
-            Tool = $tool; Label = $c.labels[$tool]; WallLo = (& $med $a 'Wall'); CpuLo = $cpuLo; ServerLo = $srvLo
-            WallHi = (& $med $b 'Wall'); CpuHi = $cpuHi; ServerHi = $srvHi
-            MarginalMs = 1000 * ($cpuHi - $cpuLo) / $span; ServerMarginalMs = 1000 * ($srvHi - $srvLo) / $span
-        }
-    }
-    $sb = [Text.StringBuilder]::new()
-    [void]$sb.AppendLine('# FiftyOneCache: CPU per object on a server that is not the bottleneck')
-    [void]$sb.AppendLine()
-    [void]$sb.AppendLine("Run $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC by ``build.ps1 -Task Bench -Filter cheap$(if ($Quick) { ' -Quick' })$(if ($CheapDestination) { " -CheapDestination $CheapDestination" })``, $Runs run(s) per tool and size after one untimed pass of each, tools interleaved in each run in an order that rotates from run to run; load average at start $($loadAtStart -join ' '), at end $(((Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3) -join ' '); $([Environment]::ProcessorCount) cores.")
-    [void]$sb.AppendLine()
-    [void]$sb.AppendLine("Server: ``bench/memserver.js`` (node's http module, objects in memory, 127.0.0.1). Whole processes under ``/usr/bin/time`` (wall; CPU = user + sys), medians; $($c.objectBytes / 1KB) KB objects; every run into a new directory under ``$($c.destination)`` ($($c.filesystem)), $(if ($c.removedAfterRun) { 'removed after its run (untimed)' } else { 'nothing deleted until the end' }). Marginal CPU per object = (median CPU at $hi - median CPU at $lo) / ${span}: start-up and other fixed costs drop out. Server CPU: the server process's own CPU seconds while the tool ran.")
-    [void]$sb.AppendLine()
-    [void]$sb.AppendLine("| Tool | wall $lo | CPU $lo | server CPU $lo | wall $hi | CPU $hi | server CPU $hi | marginal CPU per object | server CPU per object |")
-    [void]$sb.AppendLine('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
-    foreach ($x in $rowsC) {
-        [void]$sb.AppendLine(('| {0} | {1:0.00} s | {2:0.00} s | {3:0.00} s | {4:0.00} s | {5:0.00} s | {6:0.00} s | {7:0.000} ms | {8:0.000} ms |' -f $x.Label, $x.WallLo, $x.CpuLo, $x.ServerLo, $x.WallHi, $x.CpuHi, $x.ServerHi, $x.MarginalMs, $x.ServerMarginalMs))
-    }
-    [void]$sb.AppendLine()
-    $fo = $rowsC | Where-Object Tool -eq 'foc'; $rcl = $rowsC | Where-Object Tool -eq 'rclone'
-    if ($fo -and $rcl -and $rcl.MarginalMs -gt 0 -and $rcl.WallHi -gt 0) {
-        $mr = $fo.MarginalMs / $rcl.MarginalMs; $wr = $fo.WallHi / $rcl.WallHi; $cr = $fo.CpuHi / $rcl.CpuHi
-        [void]$sb.AppendLine('| Check against rclone | FiftyOneCache | rclone | ratio | target | met? |')
-        [void]$sb.AppendLine('| --- | --- | --- | --- | --- | --- |')
-        [void]$sb.AppendLine(('| marginal CPU per object | {0:0.000} ms | {1:0.000} ms | {2:0.00}x | <= 0.9x | {3} |' -f $fo.MarginalMs, $rcl.MarginalMs, $mr, $(if ($mr -le 0.9) { 'yes' } else { '**no**' })))
-        [void]$sb.AppendLine(('| whole process at {0}, wall | {1:0.00} s | {2:0.00} s | {3:0.00}x | <= 1.2x | {4} |' -f $hi, $fo.WallHi, $rcl.WallHi, $wr, $(if ($wr -le 1.2) { 'yes' } else { '**no**' })))
-        [void]$sb.AppendLine(('| whole process at {0}, CPU | {1:0.00} s | {2:0.00} s | {3:0.00}x | (reference) | — |' -f $hi, $fo.CpuHi, $rcl.CpuHi, $cr))
-        $fl = $rowsC | Where-Object Tool -eq 'floor'
-        if ($fl -and $fl.MarginalMs -gt 0 -and $fl.WallHi -gt 0) {
-            # The host floor does the least any module on .NET can; where it is itself above rclone, that part of
-            # the gap is the platform's (pwsh start-up, the runtime's JIT and HTTP stack), not the cache's.
-            [void]$sb.AppendLine(('| host floor: marginal CPU per object | {0:0.000} ms | {1:0.000} ms | {2:0.00}x | (floor) | — |' -f $fl.MarginalMs, $rcl.MarginalMs, ($fl.MarginalMs / $rcl.MarginalMs)))
-            [void]$sb.AppendLine(('| host floor: whole process at {0}, wall | {1:0.00} s | {2:0.00} s | {3:0.00}x | (floor) | — |' -f $hi, $fl.WallHi, $rcl.WallHi, ($fl.WallHi / $rcl.WallHi)))
-            [void]$sb.AppendLine(('| FiftyOneCache over the host floor: marginal CPU, whole-process wall | {0:0.000} ms | {1:0.00} s | {2:0.00}x, {3:0.00}x | — | — |' -f ($fo.MarginalMs - $fl.MarginalMs), ($fo.WallHi - $fl.WallHi), ($fo.MarginalMs / $fl.MarginalMs), ($fo.WallHi / $fl.WallHi)))
-        }
-        $fb = $rowsC | Where-Object Tool -eq 'foc_base'
-        if ($fb -and $fb.MarginalMs -gt 0) {
-            [void]$sb.AppendLine(('| marginal CPU per object, baseline build | {0:0.000} ms | {1:0.000} ms | {2:0.00}x | (reference) | — |' -f $fb.MarginalMs, $rcl.MarginalMs, ($fb.MarginalMs / $rcl.MarginalMs)))
-        }
-        [void]$sb.AppendLine()
-    }
-    [void]$sb.AppendLine('Every run (wall s / CPU s / server CPU s):')
-    [void]$sb.AppendLine()
-    foreach ($tool in $c.runs.Keys) {
-        foreach ($n in $counts) {
-            [void]$sb.AppendLine("- ${tool}, ${n}: " + ((@($c.runs[$tool]["$n"]) | ForEach-Object { '{0:0.00}/{1:0.00}/{2:0.00}' -f $_.Wall, $_.Cpu, $_.ServerCpu }) -join ', '))
-        }
-    }
-    Set-Content (Join-Path $OutputDir 'cheap.md') $sb.ToString() -Encoding utf8NoBOM
-    [ordered]@{ date = (Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm') + ' UTC'; load = "$loadAtStart"; table = @($rowsC); measurements = $c } |
-        ConvertTo-Json -Depth 8 | Set-Content (Join-Path $OutputDir 'cheap.json') -Encoding utf8NoBOM
-    Write-Host $sb.ToString()
+    $invocation = "build.ps1 -Task Bench -Filter cheap$(if ($Quick) { ' -Quick' })$(if ($CheapDestination) { " -CheapDestination $CheapDestination" })"
+    Write-Host (& (Join-Path $Root 'bench/CheapReport.ps1') -Measured $c -OutputDir $OutputDir -Invocation $invocation -Runs $Runs -LoadAtStart $loadAtStart)
     return
 }
 if ($Filter -eq 'upload') {

@@ -127,6 +127,24 @@ Describe 'Get-MediaLocalPath as a download context' {
         } finally { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
     }
 
+    # A cached path is answered on the pipeline's own thread only when every earlier result has been written:
+    # here the miss before it is still downloading (a drip of about a second), so the hits after it must wait.
+    It 'keeps input order when cached paths follow a miss that is still downloading' {
+        $dir = New-TestCache
+        try {
+            $hits = foreach ($i in 0..3) { New-HttpTestFile "$run/order/hit$i.bin" 1000 }
+            $slow = New-HttpTestFile "$run/order/slow.bin" 300000
+            $null = $hits | Invoke-MediaDownload
+            Invoke-RestMethod -Method Post -Uri "$($servers.http.url)/__faults" -ContentType 'application/json' `
+                -Body (ConvertTo-Json @(@{ match = "/$run/order/slow.bin"; kind = 'drip'; delayMs = 50; times = 1 })) | Out-Null
+            try { $out = @($hits[0], $slow, $hits[1], $hits[2], $hits[3]) | Get-MediaLocalPath }
+            finally { Invoke-RestMethod -Method Delete -Uri "$($servers.http.url)/__faults" | Out-Null }
+            $names = @($out | ForEach-Object { Split-Path $_ -Leaf })
+            ($names -join ',') | Should -Be 'hit0.bin,slow.bin,hit1.bin,hit2.bin,hit3.bin'
+            $out | ForEach-Object { $_ | Should -Exist }
+        } finally { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+
     It 'lets two processes stream through one small cache at once, every file byte-exact when received' {
         $dir = New-TestCache
         try {

@@ -40,6 +40,28 @@ public sealed class BatchRun : IDisposable
     }
 
     /// <summary>The consumer has the result (for PowerShell: WriteObject returned). Idempotent.</summary>
+    /// <summary>
+    /// A path-only hit answered on the caller's thread, without a worker, for a caller that has taken every result
+    /// of this run so far (so that nothing handed in before it can come out after it). It is pinned, seen and its
+    /// access recorded as a worker would, and is given back to <see cref="Taken"/> like any result. Null for
+    /// anything else (a miss, a prefix, -Update, a local path, a pin that must wait), which goes through the run.
+    /// </summary>
+    public MediaItemResult? TryAnswerInline(WorkItem w)
+    {
+        if (!_options.PathOnly || _options.Update || _options.Recurse || _options.Shard is { Count: > 1 } || Volatile.Read(ref _disposed) == 1) return null;
+        if (w.Ref is not { IsLocal: false } m) return null;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var item = _cache.Item(m);
+        if (item.TryPathOnlyHit(hold: _options.Retain == Retention.UntilTaken) is not { } o) return null;
+        var r = new MediaItemResult
+        {
+            Sequence = w.Sequence, Path = w.Path, Store = m.Store, LocalPath = o.LocalPath, Size = o.Size, Status = o.Status,
+            Duration = System.Diagnostics.Stopwatch.GetElapsedTime(started), TargetObject = w.Target, Lease = o.Lease, Relative = item.Relative,
+        };
+        if (r.Lease is not null) _outstanding[r] = 0;
+        return r;
+    }
+
     public void Taken(MediaItemResult r)
     {
         if (Interlocked.Exchange(ref r.Taken, 1) == 1) return;

@@ -81,11 +81,7 @@ public sealed partial class CacheItem
             // file locks, four fcntl calls): whatever the row says, no file means a download, which writes the row anew.
             var file = new FileInfo(LocalPath);
             var miss = request.Download && !file.Exists;
-            if (request.PathOnly && !request.Update && file.Exists)
-            {
-                Index.TouchUnread(Relative, Ref.Canonical, LocalPath);
-                return new(ItemStatus.Cached, LocalPath, file.Length, null, lease);
-            }
+            if (request.PathOnly && !request.Update && file.Exists) return PathOnlyHit(file, lease);
             var entry = request.Update || miss ? null : Index.Get(Relative); // -Update reads the row again under the lock
             if (!request.Update && !miss && TryCached(entry, file) is { } size) return new(ItemStatus.Cached, LocalPath, size, entry?.ETag, lease);
             if (!request.Download)
@@ -106,6 +102,28 @@ public sealed partial class CacheItem
             lease?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A path-only hit (<see cref="ItemRequest.PathOnly"/>, no update) answered without waiting for anything, on the
+    /// caller's thread: pinned first when <paramref name="hold"/>, then seen, its access recorded. Null where the item
+    /// would need a worker: no file (a miss), or a pin that must wait for an eviction on its stripe.
+    /// </summary>
+    internal ItemOutcome? TryPathOnlyHit(bool hold)
+    {
+        var lease = hold ? _cache.Pins.TryPinNow(Relative) : null;
+        if (hold && lease is null) return null;
+        var file = new FileInfo(LocalPath);
+        if (file.Exists) return PathOnlyHit(file, lease);
+        lease?.Dispose();
+        return null;
+    }
+
+    /// <summary>A complete file is at the final path only once renamed there: it is whole, and needs no index row.</summary>
+    ItemOutcome PathOnlyHit(FileInfo file, IDisposable? lease)
+    {
+        Index.TouchUnread(Relative, Ref.Canonical, LocalPath);
+        return new(ItemStatus.Cached, LocalPath, file.Length, null, lease);
     }
 
     /// <summary>The fast path: an index hit whose file exists. A file without a row (index lost) is adopted.</summary>

@@ -41,6 +41,13 @@ public sealed class PinLocks : IDisposable
         return TryPin(stripe) ? new ValueTask<IDisposable>(new Pin(this, stripe)) : new ValueTask<IDisposable>(PinSlowAsync(stripe, ct));
     }
 
+    /// <summary>The pin if it can be had at once, else null (an eviction is deleting on the stripe): never waits.</summary>
+    public IDisposable? TryPinNow(string key)
+    {
+        var stripe = StripeOf(key);
+        return TryPin(stripe) ? new Pin(this, stripe) : null;
+    }
+
     async Task<IDisposable> PinSlowAsync(int stripe, CancellationToken ct)
     {
         var delay = 1;

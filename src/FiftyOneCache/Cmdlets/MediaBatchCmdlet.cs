@@ -20,6 +20,9 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     ChannelReader<MediaItemResult>? _results;
     TransferProgress? _progress;
     long _sequence;
+    /// <summary>Items handed to the run whose results have not been taken yet (a listing's items are not counted:
+    /// with -Recurse nothing is answered inline).</summary>
+    long _awaiting;
     ProgressView? _progressView;
     bool? _verbose;
     readonly HashSet<string> _storesDescribed = new();
@@ -85,6 +88,15 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
             Report(refused);
             return;
         }
+        if (_awaiting == 0 && parsed is not null && _run!.TryAnswerInline(new WorkItem(-1, path, text) { Ref = parsed }) is { } hit)
+        {
+            // Nothing handed in before it is still to come: a cached path needs no trip through the workers.
+            Interlocked.Increment(ref _progress!.Submitted);
+            _progress.ItemDone(hit);
+            try { Report(hit); }
+            finally { _run.Taken(hit); }
+            return;
+        }
         Enqueue(path, text, parsed);
     }
 
@@ -124,6 +136,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     {
         var item = new WorkItem(_sequence++, path, target) { Ref = parsed };
         Interlocked.Increment(ref _progress!.Submitted);
+        _awaiting++;
         while (!_input!.Writer.TryWrite(item))
         {
             DrainAvailable();
@@ -183,6 +196,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
     {
         while (_results!.TryRead(out var r))
         {
+            _awaiting--;
             Log.Drain(this);
             try { Report(r); }
             finally
