@@ -1,5 +1,5 @@
 param([Parameter(Mandatory)] [string] $ModuleDir)
-# Precompiles the assemblies every download runs through (the engine, Polly, the SQLite index, the AWS SDK that lists
+# Precompiles the assemblies every download runs through (the cmdlets, the engine, Polly, the SQLite index, the AWS SDK that lists
 # and presigns) to native code with the runtime's own ReadyToRun compiler, crossgen2.
 #
 # Why: a module's code starts as the JIT's unoptimised tier 0 and waits for the tiering delay before it is
