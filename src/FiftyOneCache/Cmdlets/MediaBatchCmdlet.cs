@@ -95,6 +95,7 @@ public abstract class MediaBatchCmdlet : DatasetInputCmdlet
             _progress.ItemDone(hit);
             try { Report(hit); }
             finally { _run.Taken(hit); }
+            ShowProgress();
             return;
         }
         Enqueue(path, text, parsed);
