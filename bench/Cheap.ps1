@@ -3,8 +3,9 @@
 # (wall and user+sys CPU seconds): FiftyOneCache (a new pwsh, Import-Module, Invoke-MediaDownload -Recurse),
 # rclone copy --transfers 16, curl --parallel --parallel-max 16 and aws s3 cp --recursive, on 1,000 and 4,000
 # objects of 100 KB, after one untimed pass of every tool, tools interleaved in every run in an order that rotates
-# from run to run, each run into a directory of its own, nothing deleted until the end. The marginal CPU per object is the slope (CPU at 4,000 - CPU at 1,000) / 3,000: start-up and every
-# other fixed cost drop out of it. The server's own CPU seconds per run come from /proc/<pid>/stat.
+# from run to run, each run into a directory of its own (kept until the end, or removed after its run with
+# -DestinationRoot). The marginal CPU per object is the slope (CPU at 4,000 - CPU at 1,000) / 3,000: start-up and
+# every other fixed cost drop out of it. The server's own CPU seconds per run come from /proc/<pid>/stat.
 # Called by build/Bench.ps1 -Filter cheap with its helpers (Invoke-WithEnv, Get-Median, Get-PwshLaunch).
 param(
     [Parameter(Mandatory)] [string] $Work,

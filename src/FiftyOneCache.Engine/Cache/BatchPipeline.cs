@@ -82,11 +82,7 @@ internal static class BatchPipeline
             if (progress is not null) request = request with { OnTransferStart = size => progress.Started(w.Path, size) };
             var o = await item.GetAsync(request, progress is null ? null : progress.Bytes, ct).ConfigureAwait(false);
             if (slot is not null) await slot.AdmitAsync(o.Size, ct).ConfigureAwait(false); // a hit: in turn, as a download would
-            return new MediaItemResult
-            {
-                Sequence = w.Sequence, Path = w.Path, Store = m.Store, LocalPath = o.LocalPath, Size = o.Size, Status = o.Status,
-                Duration = sw.Elapsed, ETag = o.ETag, TargetObject = w.Target, Lease = o.Lease, Relative = item.Relative, Slot = slot,
-            };
+            return MediaItemResult.Of(w, m, item, o, sw.Elapsed, slot);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

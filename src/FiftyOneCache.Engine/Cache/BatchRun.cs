@@ -39,7 +39,6 @@ public sealed class BatchRun : IDisposable
         if (Volatile.Read(ref _disposed) == 1 || !_output.Writer.TryWrite(r)) Taken(r);
     }
 
-    /// <summary>The consumer has the result (for PowerShell: WriteObject returned). Idempotent.</summary>
     /// <summary>
     /// A path-only hit answered on the caller's thread, without a worker, for a caller that has taken every result
     /// of this run so far (so that nothing handed in before it can come out after it). It is pinned, seen and its
@@ -53,15 +52,12 @@ public sealed class BatchRun : IDisposable
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var item = _cache.Item(m);
         if (item.TryPathOnlyHit(hold: _options.Retain == Retention.UntilTaken) is not { } o) return null;
-        var r = new MediaItemResult
-        {
-            Sequence = w.Sequence, Path = w.Path, Store = m.Store, LocalPath = o.LocalPath, Size = o.Size, Status = o.Status,
-            Duration = System.Diagnostics.Stopwatch.GetElapsedTime(started), TargetObject = w.Target, Lease = o.Lease, Relative = item.Relative,
-        };
+        var r = MediaItemResult.Of(w, m, item, o, System.Diagnostics.Stopwatch.GetElapsedTime(started), slot: null);
         if (r.Lease is not null) _outstanding[r] = 0;
         return r;
     }
 
+    /// <summary>The consumer has the result (for PowerShell: WriteObject returned). Idempotent.</summary>
     public void Taken(MediaItemResult r)
     {
         if (Interlocked.Exchange(ref r.Taken, 1) == 1) return;

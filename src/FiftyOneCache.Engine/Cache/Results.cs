@@ -45,6 +45,13 @@ public sealed class MediaItemResult
     /// <summary>The result's place (and bytes) in its call's read-ahead window.</summary>
     internal ReadAheadWindow.Slot? Slot { get; init; }
     internal int Taken;
+
+    /// <summary>What an item's get came to, as the result of its work item (a worker's, or one answered inline).</summary>
+    internal static MediaItemResult Of(WorkItem w, Paths.MediaRef m, CacheItem item, ItemOutcome o, TimeSpan duration, ReadAheadWindow.Slot? slot) => new()
+    {
+        Sequence = w.Sequence, Path = w.Path, Store = m.Store, LocalPath = o.LocalPath, Size = o.Size, Status = o.Status,
+        Duration = duration, ETag = o.ETag, TargetObject = w.Target, Lease = o.Lease, Relative = item.Relative, Slot = slot,
+    };
 }
 
 /// <summary>One unit of work: an input path with its position in the input and the object it came from.</summary>

@@ -78,7 +78,7 @@ public sealed class StoreRegistry : IDisposable
     public bool Has(string name) => _stores.ContainsKey(name);
 
     /// <summary>
-    /// The object a BucketName/Key pair names (the AWS Tools for PowerShell's S3Object): built directly by the store
+    /// The object a BucketName/Key pair names (as the cloud vendors' PowerShell tools take one): built directly by the store
     /// that claims such input, not spelled as a path and parsed back.
     /// </summary>
     public MediaRef RefForBucketKey(string bucket, string key)
